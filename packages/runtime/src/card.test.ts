@@ -1,9 +1,9 @@
-import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { type Card, writeCard } from "./card.js";
-import { SpotkitError } from "./spotkit-error.js";
+import { expectSpotkitError } from "./test-support/expect-spotkit-error.js";
+import { useTemporaryFolder } from "./test-support/temporary-folder.js";
 
 const card: Card = {
   schema: "https://drone-plugins.github.io/drone-docker/card.json",
@@ -39,28 +39,7 @@ function extractCard(writes: string[]): { card: unknown; log: string[] } {
   };
 }
 
-let folder: string;
-
-beforeEach(async () => {
-  folder = await mkdtemp(join(tmpdir(), "spotkit-card-"));
-});
-
-afterEach(async () => {
-  await rm(folder, { recursive: true, force: true });
-});
-
-async function expectSpotkitError(promise: Promise<unknown>, code: string): Promise<SpotkitError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(
-    SpotkitError.isInstance(error),
-    `expected a SpotkitError ${code}, got ${String(error)}`,
-  ).toBe(true);
-  expect((error as SpotkitError).code).toBe(code);
-  return error as SpotkitError;
-}
+const temporaryFolder = useTemporaryFolder("spotkit-card-");
 
 describe("writeCard", () => {
   it.each([[{}], [{ DRONE_CARD_PATH: "" }]])(
@@ -69,7 +48,7 @@ describe("writeCard", () => {
       const writes: string[] = [];
       await writeCard({ env, card, stdout: (text) => writes.push(text) });
       expect(writes).toEqual([]);
-      expect(await readdir(folder)).toEqual([]);
+      expect(await readdir(temporaryFolder())).toEqual([]);
     },
   );
 
@@ -105,7 +84,7 @@ describe("writeCard", () => {
   });
 
   it("writes the JSON to any other path", async () => {
-    const path = join(folder, "card.json");
+    const path = join(temporaryFolder(), "card.json");
     const writes: string[] = [];
     await writeCard({
       env: { DRONE_CARD_PATH: path },
@@ -122,7 +101,7 @@ describe("writeCard", () => {
   });
 
   it("writes null data as Go writes an empty json.RawMessage", async () => {
-    const path = join(folder, "card.json");
+    const path = join(temporaryFolder(), "card.json");
     await writeCard({
       env: { DRONE_CARD_PATH: path },
       card: { schema: card.schema, data: undefined },
@@ -153,7 +132,7 @@ describe("writeCard", () => {
   });
 
   it("reports a path it cannot write", async () => {
-    const path = join(folder, "missing", "card.json");
+    const path = join(temporaryFolder(), "missing", "card.json");
     const error = await expectSpotkitError(
       writeCard({ env: { DRONE_CARD_PATH: path }, card, stdout: () => undefined }),
       "E_CARD_WRITE_FAILED",

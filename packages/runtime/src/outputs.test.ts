@@ -1,46 +1,15 @@
-import {
-  chmod,
-  lstat,
-  mkdir,
-  mkdtemp,
-  readdir,
-  readFile,
-  rm,
-  stat,
-  symlink,
-  writeFile,
-} from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { chmod, lstat, mkdir, readdir, readFile, stat, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parseEnv } from "node:util";
 import fc from "fast-check";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { readGodotenv } from "./dotenv-parser.js";
 import { createOutputs } from "./outputs.js";
 import { SpotkitError } from "./spotkit-error.js";
+import { expectSpotkitError } from "./test-support/expect-spotkit-error.js";
+import { useTemporaryFolder } from "./test-support/temporary-folder.js";
 
-let folder: string;
-
-beforeEach(async () => {
-  folder = await mkdtemp(join(tmpdir(), "spotkit-outputs-"));
-});
-
-afterEach(async () => {
-  await rm(folder, { recursive: true, force: true });
-});
-
-async function expectSpotkitError(promise: Promise<unknown>, code: string): Promise<SpotkitError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(
-    SpotkitError.isInstance(error),
-    `expected a SpotkitError ${code}, got ${String(error)}`,
-  ).toBe(true);
-  expect((error as SpotkitError).code).toBe(code);
-  return error as SpotkitError;
-}
+const temporaryFolder = useTemporaryFolder("spotkit-outputs-");
 
 /** How the GitHub runner reads `name<<delimiter` blocks (and single `name=value` lines). */
 function readGithubOutput(text: string): Record<string, string> {
@@ -82,13 +51,13 @@ const awkwardValues: Record<string, string> = {
 
 describe("createOutputs with DRONE_OUTPUT", () => {
   it("does nothing when neither DRONE_OUTPUT nor GITHUB_OUTPUT is set", async () => {
-    const outputs = createOutputs({ env: { DRONE_OUTPUT: "", HOME: folder } });
+    const outputs = createOutputs({ env: { DRONE_OUTPUT: "", HOME: temporaryFolder() } });
     await outputs.set("digest", "sha256:abc");
-    expect(await readdir(folder)).toEqual([]);
+    expect(await readdir(temporaryFolder())).toEqual([]);
   });
 
   it("creates a .env file in godotenv's Marshal format", async () => {
-    const path = join(folder, "output.env");
+    const path = join(temporaryFolder(), "output.env");
     const outputs = createOutputs({ env: { DRONE_OUTPUT: path } });
     await outputs.set("digest", "sha256:abc");
     await outputs.set("count", "3");
@@ -96,7 +65,7 @@ describe("createOutputs with DRONE_OUTPUT", () => {
   });
 
   it("round-trips awkward values through godotenv and Node's parseEnv", async () => {
-    const path = join(folder, "output.env");
+    const path = join(temporaryFolder(), "output.env");
     const outputs = createOutputs({ env: { DRONE_OUTPUT: path } });
     for (const [name, value] of Object.entries(awkwardValues)) await outputs.set(name, value);
     const text = await readFile(path, "utf8");
@@ -110,7 +79,7 @@ describe("createOutputs with DRONE_OUTPUT", () => {
   });
 
   it("round-trips any value godotenv can hold, and refuses the rest without touching the file", async () => {
-    const path = join(folder, "output.env");
+    const path = join(temporaryFolder(), "output.env");
     const outputs = createOutputs({ env: { DRONE_OUTPUT: path } });
     await outputs.set("BEFORE", "kept");
     await fc.assert(
@@ -134,13 +103,13 @@ describe("createOutputs with DRONE_OUTPUT", () => {
   });
 
   it("drops trailing newlines, as drone-plugin-lib does", async () => {
-    const path = join(folder, "output.env");
+    const path = join(temporaryFolder(), "output.env");
     await createOutputs({ env: { DRONE_OUTPUT: path } }).set("version", "1.2.3\n\n");
     expect(await readFile(path, "utf8")).toBe('version="1.2.3"\n');
   });
 
   it("replaces an existing name in place and keeps every other line as it was", async () => {
-    const path = join(folder, "output.env");
+    const path = join(temporaryFolder(), "output.env");
     const original = [
       "# written by earlier steps",
       "FIRST=one",
@@ -178,7 +147,7 @@ describe("createOutputs with DRONE_OUTPUT", () => {
   });
 
   it("removes the duplicates that appending plugins leave, keeping the first position", async () => {
-    const path = join(folder, "output.env");
+    const path = join(temporaryFolder(), "output.env");
     // drone-slack and drone-meltwater-cache append KEY=value lines without looking.
     await writeFile(path, "A=1\nB=2\nA=3\nC=4\nA=5");
     await createOutputs({ env: { DRONE_OUTPUT: path } }).set("A", "final");
@@ -186,7 +155,7 @@ describe("createOutputs with DRONE_OUTPUT", () => {
   });
 
   it("adds to a file drone-plugin-lib wrote (sorted, quoted, no final newline handling needed)", async () => {
-    const path = join(folder, "output.env");
+    const path = join(temporaryFolder(), "output.env");
     await writeFile(path, 'ERROR_CODE=42\nERROR_MESSAGE="it \\"failed\\"\\!"\n');
     await createOutputs({ env: { DRONE_OUTPUT: path } }).set("EXTRA", "x");
     expect(await readFile(path, "utf8")).toBe(
@@ -196,7 +165,7 @@ describe("createOutputs with DRONE_OUTPUT", () => {
   });
 
   it("refuses to edit a file godotenv cannot parse, and leaves it alone", async () => {
-    const path = join(folder, "output.env");
+    const path = join(temporaryFolder(), "output.env");
     await writeFile(path, "this line has no equals sign\nA=1\n");
     const error = await expectSpotkitError(
       createOutputs({ env: { DRONE_OUTPUT: path } }).set("B", "2"),
@@ -207,7 +176,7 @@ describe("createOutputs with DRONE_OUTPUT", () => {
   });
 
   it("writes KEY value lines to a .out file and replaces in place", async () => {
-    const path = join(folder, "step.out");
+    const path = join(temporaryFolder(), "step.out");
     await writeFile(path, "KEY1 value1\nKEY2 value2\n");
     const outputs = createOutputs({ env: { DRONE_OUTPUT: path } });
     await outputs.set("KEY3", "value3");
@@ -216,7 +185,7 @@ describe("createOutputs with DRONE_OUTPUT", () => {
   });
 
   it("creates a .out file and refuses a multi-line value there without writing anything", async () => {
-    const path = join(folder, "step.OUT");
+    const path = join(temporaryFolder(), "step.OUT");
     const outputs = createOutputs({ env: { DRONE_OUTPUT: path } });
     await outputs.set("A", "1");
     const error = await expectSpotkitError(outputs.set("B", "line1\nline2"), "E_OUTPUT_INVALID");
@@ -227,7 +196,7 @@ describe("createOutputs with DRONE_OUTPUT", () => {
 
   it("writes dotenv lines for any other extension, as plugins append them", async () => {
     for (const name of ["output", "output.txt"]) {
-      const path = join(folder, name);
+      const path = join(temporaryFolder(), name);
       await writeFile(path, "EARLIER=from-a-plugin\n");
       await createOutputs({ env: { DRONE_OUTPUT: path } }).set(
         "url",
@@ -243,26 +212,26 @@ describe("createOutputs with DRONE_OUTPUT", () => {
   it.each([[""], ["has space"], ["dot.name"], ["semi;colon"], ["ünï"], ["new\nline"], ["a=b"]])(
     "refuses the output name %j and writes nothing",
     async (name) => {
-      const path = join(folder, "output.env");
+      const path = join(temporaryFolder(), "output.env");
       const error = await expectSpotkitError(
         createOutputs({ env: { DRONE_OUTPUT: path } }).set(name, "value"),
         "E_OUTPUT_INVALID",
       );
       expect(error.message).toMatch(/letters, digits/);
-      expect(await readdir(folder)).toEqual([]);
+      expect(await readdir(temporaryFolder())).toEqual([]);
     },
   );
 
   it("refuses a value that is not a string", async () => {
-    const path = join(folder, "output.env");
+    const path = join(temporaryFolder(), "output.env");
     await expectSpotkitError(
       createOutputs({ env: { DRONE_OUTPUT: path } }).set("count", 3 as unknown as string),
       "E_OUTPUT_INVALID",
     );
   });
 
-  it("reports a folder that does not exist", async () => {
-    const path = join(folder, "missing", "output.env");
+  it("reports a temporaryFolder() that does not exist", async () => {
+    const path = join(temporaryFolder(), "missing", "output.env");
     const error = await expectSpotkitError(
       createOutputs({ env: { DRONE_OUTPUT: path } }).set("a", "b"),
       "E_OUTPUT_WRITE_FAILED",
@@ -271,7 +240,7 @@ describe("createOutputs with DRONE_OUTPUT", () => {
   });
 
   it("replaces the file by renaming, keeps its permissions and leaves no temporary file", async () => {
-    const path = join(folder, "output.env");
+    const path = join(temporaryFolder(), "output.env");
     await writeFile(path, "A=1\n");
     await chmod(path, 0o600);
     const before = await stat(path);
@@ -279,13 +248,13 @@ describe("createOutputs with DRONE_OUTPUT", () => {
     const after = await stat(path);
     expect(after.ino).not.toBe(before.ino);
     expect(after.mode & 0o777).toBe(0o600);
-    expect(await readdir(folder)).toEqual(["output.env"]);
+    expect(await readdir(temporaryFolder())).toEqual(["output.env"]);
   });
 
   it("updates the file behind a symbolic link and keeps the link", async () => {
-    await mkdir(join(folder, "real"));
-    const target = join(folder, "real", "output.env");
-    const link = join(folder, "output.env");
+    await mkdir(join(temporaryFolder(), "real"));
+    const target = join(temporaryFolder(), "real", "output.env");
+    const link = join(temporaryFolder(), "output.env");
     await writeFile(target, "A=1\n");
     await symlink(target, link);
     await createOutputs({ env: { DRONE_OUTPUT: link } }).set("B", "2");
@@ -294,7 +263,7 @@ describe("createOutputs with DRONE_OUTPUT", () => {
   });
 
   it("serialises concurrent calls so that no update is lost", async () => {
-    const path = join(folder, "output.env");
+    const path = join(temporaryFolder(), "output.env");
     const outputs = createOutputs({ env: { DRONE_OUTPUT: path } });
     const names = Array.from({ length: 25 }, (_, index) => `OUTPUT_${index}`);
     await Promise.all(names.map((name) => outputs.set(name, `value ${name}`)));
@@ -304,7 +273,7 @@ describe("createOutputs with DRONE_OUTPUT", () => {
   });
 
   it("keeps working after a refused call", async () => {
-    const path = join(folder, "output.env");
+    const path = join(temporaryFolder(), "output.env");
     const outputs = createOutputs({ env: { DRONE_OUTPUT: path } });
     const refused = outputs.set("bad name", "x");
     const accepted = outputs.set("good", "y");
@@ -316,7 +285,7 @@ describe("createOutputs with DRONE_OUTPUT", () => {
 
 describe("createOutputs with GITHUB_OUTPUT", () => {
   it("appends actions/toolkit's heredoc form", async () => {
-    const path = join(folder, "set_output");
+    const path = join(temporaryFolder(), "set_output");
     await writeFile(path, "");
     const outputs = createOutputs({ env: { GITHUB_OUTPUT: path } });
     await outputs.set("digest", "sha256:abc");
@@ -329,8 +298,8 @@ describe("createOutputs with GITHUB_OUTPUT", () => {
   });
 
   it("writes both files when both variables are set, and neither when the value is refused", async () => {
-    const dronePath = join(folder, "step.out");
-    const githubPath = join(folder, "set_output");
+    const dronePath = join(temporaryFolder(), "step.out");
+    const githubPath = join(temporaryFolder(), "set_output");
     const outputs = createOutputs({ env: { DRONE_OUTPUT: dronePath, GITHUB_OUTPUT: githubPath } });
     await outputs.set("tag", "v1.2.3");
     await expectSpotkitError(outputs.set("body", "two\nlines"), "E_OUTPUT_INVALID");
