@@ -1,0 +1,19 @@
+/**
+ * @spotkit/storage — one object-store interface for spotkit plugins: S3 and S3-compatible servers,
+ * Azure Blob, Google Cloud Storage and the local filesystem.
+ */
+export { type AzureBlobStoreConfig, createAzureBlobStore } from "./azure-blob-store.js";
+export { createObjectStore, type ObjectStoreConfig } from "./create-object-store.js";
+export { createFilesystemStore, type FilesystemStoreConfig } from "./filesystem-store.js";
+export { createGcsStore, type GcsStoreConfig } from "./gcs-store.js";
+export type {
+  GetOptions,
+  ListEntry,
+  ListOptions,
+  ObjectInfo,
+  ObjectStore,
+  PutOptions,
+  PutResult,
+} from "./object-store.js";
+export { createS3Store, type S3StoreConfig } from "./s3-store.js";
+export { StorageError, type StorageErrorCode } from "./storage-error.js";

@@ -1,0 +1,381 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Progress } from "@spotkit/runtime";
+import type { ObjectInfo, ObjectStore } from "@spotkit/storage";
+import { describeUploadAction } from "./describe-action.js";
+import { digestBytes, digestFile } from "./digest-file.js";
+import { findLocalFiles, type LocalFile, type SymlinkPolicy } from "./find-local-files.js";
+import { listObjects } from "./list-objects.js";
+import { needsHead, planUpload, type UploadItem, type UploadPlan } from "./plan-upload.js";
+import { normalizeRemotePrefix, objectKeyFor } from "./remote-prefix.js";
+import { resolveConcurrency } from "./resolve-concurrency.js";
+import { compileSyncRules, type ObjectHeaders } from "./resolve-object-headers.js";
+import { runConcurrently } from "./run-concurrently.js";
+import { createPrefixStripper } from "./strip-prefix.js";
+import { SyncError } from "./sync-error.js";
+import type { SyncLogger } from "./sync-logger.js";
+import type { SyncRules } from "./sync-rules.js";
+import { createSyncSummary, type SyncSummary } from "./sync-summary.js";
+import { transferError } from "./transfer-error.js";
+import { uploadObject } from "./upload-object.js";
+
+/** Options of {@link syncUp}. */
+export interface UploadSyncOptions {
+  /** The store to write to. */
+  store: ObjectStore;
+  /**
+   * What to upload: globs (`dist/**`, `**\/*.html`), folders (everything under them) or files,
+   * relative to `cwd` or absolute. Keys are built from the path as written here: `dist/a.js`
+   * under target `site` is `site/dist/a.js` unless `stripPrefix` removes `dist/`. For
+   * plugins/s3-sync's meaning of `source` (a folder whose content goes under the target), pass the
+   * folder as `cwd` and `"."` as source.
+   */
+  source: string | readonly string[];
+  /** The folder relative sources start from. */
+  cwd: string;
+  /** Globs of files to leave out (see {@link FindLocalFilesOptions.exclude}). */
+  exclude?: readonly string[];
+  /** Removed from each file's path before the target is prepended (see {@link createPrefixStripper}). */
+  stripPrefix?: string;
+  /** The key prefix (folder) to sync under; leading and trailing `/` do not matter. @default "" */
+  target?: string;
+  /** Headers, metadata, ACL, gzip and redirects. */
+  rules?: SyncRules;
+  /**
+   * Delete objects under the target that no local file maps to — only once the local walk and the
+   * remote listing both completed and every upload succeeded.
+   * @default false
+   */
+  delete?: boolean;
+  /** Compute and log the plan without writing anything (listing and `head` still happen). @default false */
+  dryRun?: boolean;
+  /**
+   * Upload every file even when the store holds the same content: after changing rules on S3, whose
+   * listings do not show headers, this rewrites them.
+   * @default false
+   */
+  force?: boolean;
+  /** @default "inside" */
+  symlinks?: SymlinkPolicy;
+  /** Files hashed, heads and uploads run at once. @default 16 */
+  concurrency?: number;
+  /** Passed to the store's multipart upload. @default the store's (8 MiB) */
+  partSize?: number;
+  /**
+   * Where compressed copies of gzipped files wait for their upload (a private folder is created in
+   * it and removed at the end).
+   * @default os.tmpdir()
+   */
+  temporaryFolder?: string;
+  /** Aborts the sync: running uploads are aborted (the store keeps nothing of them). */
+  signal?: AbortSignal;
+  logger?: SyncLogger;
+}
+
+/**
+ * Uploads local files to a store, transferring only what changed, with one listing of the target
+ * and a `head` only for objects the listing cannot decide (see {@link needsHead}).
+ *
+ * Steps: walk the sources and list the target at once; hash every file (gzip first where a rule
+ * says so); `head` the undecided objects; plan (see {@link planUpload}); upload in parallel;
+ * delete, if asked, once every upload succeeded. If the walk or the listing fails, nothing is
+ * written at all.
+ *
+ * @throws {SyncError} for bad options, a missing source, key conflicts, transfer failures;
+ *   the signal's reason when aborted.
+ */
+export async function syncUp(options: UploadSyncOptions): Promise<SyncSummary> {
+  const startedAt = performance.now();
+  const { store, logger, signal } = options;
+  const concurrency = resolveConcurrency(options.concurrency);
+  const prefix = normalizeRemotePrefix(options.target, "target");
+  const headersFor = compileSyncRules(options.rules);
+  const strip = createPrefixStripper(options.stripPrefix);
+  signal?.throwIfAborted();
+
+  const [files, remote] = await walkAndList(options, prefix);
+  if (files.length === 0 && options.delete === true) {
+    throw new SyncError(
+      "E_SYNC_NO_FILES",
+      `No local file matched the source (${JSON.stringify(options.source)} in ${options.cwd}), and delete is on: refusing to delete every object under ${store.url}/${prefix}. Check the source, or delete the objects another way.`,
+    );
+  }
+  const entries = mapKeys(files, prefix, strip, options.rules?.redirects, logger);
+  const remoteByKey = new Map<string, ObjectInfo>(remote.map((object) => [object.key, object]));
+
+  const temporary = await mkdtemp(join(options.temporaryFolder ?? tmpdir(), "spotkit-sync-"));
+  try {
+    const bodies = new Map<string, string>();
+    const items = await prepareItems(
+      entries,
+      headersFor,
+      temporary,
+      bodies,
+      remoteByKey,
+      options,
+      concurrency,
+    );
+
+    const force = options.force === true;
+    const undecided = items.filter((item) => needsHead(item, remoteByKey.get(item.key), { force }));
+    await runConcurrently(
+      undecided,
+      concurrency,
+      async (item, itemSignal) => {
+        const info = await store.head(item.key, { signal: itemSignal }).catch((error: unknown) => {
+          throw transferError(`Reading the metadata of ${item.key}`, error);
+        });
+        if (info === undefined) remoteByKey.delete(item.key);
+        else remoteByKey.set(item.key, { ...info, key: item.key });
+      },
+      signal,
+    );
+
+    const plan = planUpload(items, remoteByKey.values(), {
+      delete: options.delete === true,
+      force,
+      prefix,
+    });
+    logPlan(plan, options);
+    const summaryFields = {
+      direction: "upload" as const,
+      files: items.length,
+      bytes: sum(items.map((item) => item.digest.size)),
+      uploaded: plan.uploads.length,
+      downloaded: 0,
+      skipped: plan.skips.length,
+      deleted: plan.deletes.length,
+    };
+    if (options.dryRun === true) {
+      return createSyncSummary({
+        ...summaryFields,
+        dryRun: true,
+        transferredBytes: 0,
+        seconds: secondsSince(startedAt),
+      });
+    }
+
+    const transferredBytes = await executePlan(plan, bodies, options, concurrency);
+    return createSyncSummary({
+      ...summaryFields,
+      dryRun: false,
+      transferredBytes,
+      seconds: secondsSince(startedAt),
+    });
+  } finally {
+    await rm(temporary, { recursive: true, force: true });
+  }
+}
+
+interface KeyedEntry {
+  key: string;
+  file?: LocalFile;
+  redirect?: { path: string; location: string };
+}
+
+/** Walks and lists at once; when one fails the other is aborted and nothing is written. */
+async function walkAndList(
+  options: UploadSyncOptions,
+  prefix: string,
+): Promise<[LocalFile[], ObjectInfo[]]> {
+  const controller = new AbortController();
+  const signal =
+    options.signal === undefined
+      ? controller.signal
+      : AbortSignal.any([options.signal, controller.signal]);
+  const stopOther = (error: unknown): never => {
+    controller.abort(error);
+    throw error;
+  };
+  const walk = findLocalFiles({
+    cwd: options.cwd,
+    source: options.source,
+    exclude: options.exclude,
+    symlinks: options.symlinks,
+    signal,
+    onWarning: (message) => options.logger?.warn(message),
+  }).catch(stopOther);
+  const listing = listObjects(options.store, prefix, signal).catch((error: unknown) =>
+    stopOther(transferError(`Listing ${options.store.url} under ${JSON.stringify(prefix)}`, error)),
+  );
+  const [files, remote] = await Promise.allSettled([walk, listing]);
+  options.signal?.throwIfAborted();
+  // Report the failure that came first, not the abort it caused in the other task.
+  if (files.status === "rejected" || remote.status === "rejected") {
+    throw controller.signal.reason;
+  }
+  return [files.value, remote.value];
+}
+
+/** Gives every file and redirect its key; two files on one key are an error, a redirect wins. */
+function mapKeys(
+  files: readonly LocalFile[],
+  prefix: string,
+  strip: (name: string) => string,
+  redirects: SyncRules["redirects"],
+  logger: SyncLogger | undefined,
+): KeyedEntry[] {
+  const byKey = new Map<string, KeyedEntry>();
+  const conflicts: string[] = [];
+  for (const file of files) {
+    const key = objectKeyFor(prefix, strip(file.name));
+    const existing = byKey.get(key);
+    if (existing?.file !== undefined) {
+      conflicts.push(`${existing.file.name} and ${file.name} → ${key}`);
+      continue;
+    }
+    byKey.set(key, { key, file });
+  }
+  if (conflicts.length > 0) {
+    throw new SyncError(
+      "E_SYNC_KEY_CONFLICT",
+      `Several files map to one key: ${conflicts.slice(0, 5).join("; ")}${conflicts.length > 5 ? ` and ${conflicts.length - 5} more` : ""}. Narrow the sources or change strip_prefix.`,
+    );
+  }
+  for (const [path, location] of Object.entries(redirects ?? {})) {
+    if (typeof location !== "string" || location === "") {
+      throw new SyncError(
+        "E_SYNC_INVALID_OPTIONS",
+        `The redirect of ${JSON.stringify(path)} must be a non-empty URL or path.`,
+      );
+    }
+    const key = objectKeyFor(prefix, path);
+    const existing = byKey.get(key);
+    if (existing?.file !== undefined) {
+      logger?.warn(
+        `The redirect ${path} replaces the file ${existing.file.name} at ${key}, as plugins/s3-sync writes redirects last.`,
+      );
+    }
+    byKey.set(key, { key, redirect: { path, location } });
+  }
+  return [...byKey.values()];
+}
+
+/**
+ * Hashes every file (gzip into the temporary folder first where a rule says so). A compressed
+ * copy is kept only while its upload is still possible, so the temporary folder holds at most the
+ * compressed files that changed.
+ */
+async function prepareItems(
+  entries: readonly KeyedEntry[],
+  headersFor: (name: string) => ObjectHeaders,
+  temporary: string,
+  bodies: Map<string, string>,
+  remoteByKey: ReadonlyMap<string, ObjectInfo>,
+  options: UploadSyncOptions,
+  concurrency: number,
+): Promise<UploadItem[]> {
+  const items: UploadItem[] = [];
+  const indexed = entries.map((entry, index) => ({ entry, index }));
+  await runConcurrently(
+    indexed,
+    concurrency,
+    async ({ entry, index }, signal) => {
+      if (entry.redirect !== undefined) {
+        const {
+          gzip: _gzip,
+          contentEncoding: _encoding,
+          ...headers
+        } = headersFor(entry.redirect.path);
+        items.push({
+          key: entry.key,
+          redirect: entry.redirect.location,
+          digest: digestBytes(new Uint8Array(0)),
+          headers: { ...headers, gzip: false },
+        });
+        return;
+      }
+      const file = entry.file as LocalFile;
+      const headers = headersFor(file.name);
+      const bodyPath = headers.gzip ? join(temporary, `${index}.gz`) : undefined;
+      const digest = await digestFile(file.path, {
+        size: file.size,
+        gzip: headers.gzip,
+        saveTo: bodyPath,
+        signal,
+      });
+      const item: UploadItem = { key: entry.key, file, digest, headers };
+      items.push(item);
+      if (bodyPath === undefined) return;
+      const object = remoteByKey.get(entry.key);
+      const force = options.force === true;
+      const unchanged =
+        !needsHead(item, object, { force }) &&
+        planUpload([item], object === undefined ? [] : [object], { force }).skips.length === 1;
+      if (unchanged) await rm(bodyPath, { force: true });
+      else bodies.set(entry.key, bodyPath);
+    },
+    options.signal,
+  );
+  return items;
+}
+
+function logPlan(plan: UploadPlan, options: UploadSyncOptions): void {
+  const { logger } = options;
+  if (logger === undefined) return;
+  const dryRun = options.dryRun === true;
+  for (const action of plan.actions) {
+    const line = describeUploadAction(action, dryRun);
+    if (dryRun || action.type !== "skip") logger.info(line);
+    else logger.debug(line);
+  }
+  logger.info(
+    `${dryRun ? "would upload" : "uploading"} ${plan.uploads.length} of ${plan.uploads.length + plan.skips.length} objects to ${options.store.url} (${plan.skips.length} unchanged${options.delete === true ? `, ${plan.deletes.length} to delete` : ""})`,
+  );
+}
+
+/** Uploads in parallel, then deletes; returns the bytes uploaded. */
+async function executePlan(
+  plan: UploadPlan,
+  bodies: ReadonlyMap<string, string>,
+  options: UploadSyncOptions,
+  concurrency: number,
+): Promise<number> {
+  const { store, logger, signal } = options;
+  const total = sum(plan.uploads.map((step) => step.item.digest.size));
+  let progress: Progress | undefined;
+  if (plan.uploads.length > 0)
+    progress = logger?.progress({ label: "upload", total, unit: "bytes" });
+  try {
+    await runConcurrently(
+      plan.uploads,
+      concurrency,
+      async (step, stepSignal) => {
+        await uploadObject(store, step.item, {
+          bodyPath: bodies.get(step.key),
+          partSize: options.partSize,
+          onBytes: (bytes) => progress?.advance(bytes),
+          signal: stepSignal,
+        });
+        logger?.debug(`uploaded ${step.key}`);
+      },
+      signal,
+    );
+  } finally {
+    progress?.done();
+  }
+  if (plan.deletes.length > 0) {
+    try {
+      await store.delete(
+        plan.deletes.map((step) => step.key),
+        { signal },
+      );
+    } catch (error) {
+      signal?.throwIfAborted();
+      throw transferError(`Deleting ${plan.deletes.length} objects from ${store.url}`, error);
+    }
+    logger?.info(`deleted ${plan.deletes.length} objects from ${store.url}`);
+  }
+  return total;
+}
+
+function sum(values: readonly number[]): number {
+  let total = 0;
+  for (const value of values) total += value;
+  return total;
+}
+
+function secondsSince(startedAt: number): number {
+  return (performance.now() - startedAt) / 1000;
+}

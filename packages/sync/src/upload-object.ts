@@ -1,0 +1,121 @@
+import { createHash } from "node:crypto";
+import type { ObjectStore, PutOptions } from "@spotkit/storage";
+import { sha256MetadataKey } from "./compare-content.js";
+import { redirectMetadataKey } from "./compare-headers.js";
+import type { UploadItem } from "./plan-upload.js";
+import { readSmallFile, smallFileLimit } from "./read-small-file.js";
+import { SyncError } from "./sync-error.js";
+import { transferError } from "./transfer-error.js";
+import { createUploadBody } from "./upload-body.js";
+
+/** Options of {@link uploadObject}. */
+export interface UploadObjectOptions {
+  /** The file holding the bytes to upload when they are not the local file's (gzip). */
+  bodyPath?: string;
+  /** Passed to the store as `PutOptions.partSize`. */
+  partSize?: number;
+  /** Called with each chunk's size as it is read. */
+  onBytes?: (bytes: number) => void;
+  signal?: AbortSignal;
+}
+
+/**
+ * The options an item is put with: its headers, its user metadata plus `spotkit-sha256` (and
+ * `spotkit-redirect` for a redirect), its MD5 for the store to verify, and the pass-through ACL,
+ * storage class and encryption.
+ */
+export function putOptionsFor(item: UploadItem, options: UploadObjectOptions = {}): PutOptions {
+  const { headers, digest } = item;
+  const metadata: Record<string, string> = {
+    ...headers.metadata,
+    [sha256MetadataKey]: digest.sha256,
+  };
+  if (item.redirect !== undefined) metadata[redirectMetadataKey] = item.redirect;
+  const putOptions: PutOptions = {
+    size: digest.size,
+    contentType: headers.contentType,
+    metadata,
+    md5: digest.md5,
+  };
+  if (headers.contentEncoding !== undefined) putOptions.contentEncoding = headers.contentEncoding;
+  if (headers.cacheControl !== undefined) putOptions.cacheControl = headers.cacheControl;
+  if (headers.acl !== undefined) putOptions.acl = headers.acl;
+  if (headers.storageClass !== undefined) putOptions.storageClass = headers.storageClass;
+  if (headers.encryption !== undefined) putOptions.encryption = headers.encryption;
+  if (headers.kmsKeyId !== undefined) putOptions.kmsKeyId = headers.kmsKeyId;
+  if (item.redirect !== undefined) putOptions.websiteRedirectLocation = item.redirect;
+  if (options.partSize !== undefined) putOptions.partSize = options.partSize;
+  if (options.signal !== undefined) putOptions.signal = options.signal;
+  return putOptions;
+}
+
+/**
+ * Uploads one item: a small file (see {@link smallFileLimit}) from memory, checked before the
+ * request; a larger one streamed from its file (or compressed copy), failing before the end when
+ * the bytes no longer match the digest the plan was made with.
+ *
+ * @throws {SyncError} `E_SYNC_FILE_CHANGED` when the file changed since it was hashed;
+ *   `E_SYNC_TRANSFER` wrapping the store's error otherwise.
+ */
+export async function uploadObject(
+  store: ObjectStore,
+  item: UploadItem,
+  options: UploadObjectOptions = {},
+): Promise<void> {
+  const putOptions = putOptionsFor(item, options);
+  const path = options.bodyPath ?? item.file?.path;
+  if (path === undefined) {
+    try {
+      await store.put(item.key, new Uint8Array(0), putOptions);
+    } catch (error) {
+      throw transferError(`Writing the redirect ${item.key} → ${item.redirect ?? ""}`, error);
+    }
+    return;
+  }
+  if (item.digest.size <= smallFileLimit) {
+    await uploadSmallFile(store, item, path, putOptions, options.onBytes);
+    return;
+  }
+  const upload = createUploadBody(path, item.digest, options.onBytes);
+  try {
+    await store.put(item.key, upload.body, putOptions);
+  } catch (error) {
+    if (upload.changed()) throw fileChanged(item, path, error);
+    throw transferError(`Uploading ${item.file?.name ?? path} to ${item.key}`, error);
+  } finally {
+    // A store that failed before reading (refused credentials) leaves the file open otherwise.
+    upload.body.destroy();
+  }
+}
+
+/**
+ * Uploads a small file from memory: checked against its digest before the request, and a body
+ * the store can resend if the request is retried.
+ */
+async function uploadSmallFile(
+  store: ObjectStore,
+  item: UploadItem,
+  path: string,
+  putOptions: PutOptions,
+  onBytes: ((bytes: number) => void) | undefined,
+): Promise<void> {
+  const data = await readSmallFile(path, item.digest.size);
+  if (data === undefined || data.length !== item.digest.size) throw fileChanged(item, path);
+  if (createHash("sha256").update(data).digest("hex") !== item.digest.sha256) {
+    throw fileChanged(item, path);
+  }
+  try {
+    await store.put(item.key, data, putOptions);
+  } catch (error) {
+    throw transferError(`Uploading ${item.file?.name ?? path} to ${item.key}`, error);
+  }
+  onBytes?.(data.length);
+}
+
+function fileChanged(item: UploadItem, path: string, cause?: unknown): SyncError {
+  return new SyncError(
+    "E_SYNC_FILE_CHANGED",
+    `${item.file?.path ?? path} changed while the sync ran, so it was not uploaded; run the sync again once nothing writes to the source.`,
+    cause === undefined ? undefined : { cause },
+  );
+}

@@ -1,0 +1,32 @@
+export { type AzurePeer, type AzuriteOptions, startAzurite } from "./azurite.js";
+export {
+  type FaultProxy,
+  type FaultProxyOptions,
+  type FaultProxyStats,
+  startFaultProxy,
+} from "./fault-proxy.js";
+export type {
+  DelayFault,
+  DropRequestFault,
+  DropResponseFault,
+  FaultAction,
+  FaultMatch,
+  FaultRule,
+  FaultRuleHandle,
+  FaultRules,
+  S3ErrorFault,
+  StatusFault,
+} from "./fault-rule.js";
+export { findExecutable } from "./find-executable.js";
+export { findFreePort } from "./free-port.js";
+export {
+  type GcsFakeOptions,
+  type GcsObjectSummary,
+  type GcsPeer,
+  startGcsFake,
+} from "./gcs-fake.js";
+export { computeGcsHashes, type GcsHashes } from "./gcs-hashes.js";
+export { type MotoOptions, startMoto } from "./moto.js";
+export { type RadosgwOptions, type RadosgwPeer, startRadosgw } from "./radosgw.js";
+export { type S3Peer, startS3Peer } from "./s3-peer.js";
+export { TestPeerError } from "./test-peer-error.js";
