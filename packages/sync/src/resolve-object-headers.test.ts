@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { detectContentType } from "./detect-content-type.js";
 import { compileRuleKey, compileRuleValue, compileSyncRules } from "./resolve-object-headers.js";
@@ -53,15 +54,74 @@ describe("compileRuleValue", () => {
     expect(compileRuleValue("max-age=60", "cache_control")("any/file")).toBe("max-age=60");
   });
 
-  it("takes the first matching key in declared order", () => {
+  it("gives the most specific matching key's value, not the first written", () => {
+    // What Drone and Woodpecker pass for YAML `{"*.html": no-cache, "**": max-age=60}`: the keys
+    // sorted, `**` first.
     const lookup = compileRuleValue(
-      { "*.html": "no-cache", "assets/**": "max-age=31536000", "*": "max-age=300" },
+      JSON.parse('{"**":"max-age=60","*.html":"no-cache"}') as Record<string, string>,
       "cache_control",
     );
     expect(lookup("index.html")).toBe("no-cache");
+    expect(lookup("docs/deep/page.html")).toBe("no-cache");
+    expect(lookup("app.js")).toBe("max-age=60");
+  });
+
+  it("ranks an exact path, then more literal characters, then fewer wildcards", () => {
+    const lookup = compileRuleValue(
+      {
+        "*": "max-age=300",
+        "*.html": "no-cache",
+        "assets/**": "max-age=31536000",
+        "assets/**/*.html": "max-age=600",
+        "index.html": "no-store",
+        "*.{png,jpg}": "max-age=3600",
+        "*.png": "max-age=7200",
+      },
+      "cache_control",
+    );
+    expect(lookup("site/index.html")).toBe("no-store");
+    expect(lookup("about.html")).toBe("no-cache");
     expect(lookup("assets/app.js")).toBe("max-age=31536000");
-    expect(lookup("assets/page.html")).toBe("no-cache");
+    expect(lookup("assets/page.html")).toBe("max-age=600");
+    expect(lookup("img/a.png")).toBe("max-age=7200");
+    expect(lookup("img/a.jpg")).toBe("max-age=3600");
     expect(lookup("robots.txt")).toBe("max-age=300");
+  });
+
+  it("gives the same value for any order of the same keys", () => {
+    const map: Record<string, string> = {
+      "*": "every",
+      "**": "everything",
+      "*.html": "html",
+      ".html": "extension",
+      "index.html": "index",
+      "docs/**": "docs",
+      "docs/*.html": "docs-html",
+      "*.{html,htm}": "braces",
+      "page?.html": "numbered",
+    };
+    const names = fc.constantFrom(
+      "index.html",
+      "docs/index.html",
+      "docs/page1.html",
+      "docs/deep/page.HTML",
+      "page2.html",
+      "a.htm",
+      "README",
+      "docs/a.txt",
+    );
+    const reference = compileRuleValue(map, "cache_control");
+    fc.assert(
+      fc.property(
+        fc.shuffledSubarray(Object.entries(map), { minLength: 9 }),
+        names,
+        (entries, name) => {
+          const lookup = compileRuleValue(Object.fromEntries(entries), "cache_control");
+          expect(lookup(name)).toBe(reference(name));
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 
   it("gives undefined when nothing matches", () => {
@@ -125,6 +185,59 @@ describe("compileSyncRules", () => {
     expect(headersFor("a/app.css")).toMatchObject({ gzip: true, contentEncoding: "gzip" });
     expect(headersFor("a/app.json")).toMatchObject({ gzip: false, contentEncoding: "identity" });
     expect(headersFor("a/app.js").contentType).toBe("text/javascript; charset=utf-8");
+  });
+
+  it("gives the same headers for any permutation of the same rule maps", () => {
+    // Integer-like keys ("404") are where JavaScript itself reorders an object's keys.
+    const patterns = [
+      "*",
+      "**",
+      "*.html",
+      ".html",
+      ".HTML",
+      "404",
+      "index.html",
+      "site/index.html",
+      "assets/**",
+      "assets/**/*.css",
+      "*.{css,js}",
+      "*.css",
+      "??.js",
+      "[ab]*.js",
+      "**/*.js",
+    ];
+    const names = [
+      "index.html",
+      "site/index.html",
+      "site/404",
+      "assets/app.css",
+      "assets/deep/app.CSS",
+      "ab.js",
+      "b/app.js",
+      "photo.png",
+    ];
+    const ruleMap = fc
+      .uniqueArray(fc.constantFrom(...patterns), { minLength: 1 })
+      .map((keys) => keys.map((key, index): [string, string] => [key, `value-${index}`]));
+    const withPermutation = ruleMap.chain((entries) =>
+      fc.tuple(
+        fc.constant(entries),
+        fc.shuffledSubarray(entries, { minLength: entries.length, maxLength: entries.length }),
+      ),
+    );
+    const rulesOf = (entries: ReadonlyArray<[string, string]>) => {
+      const map = Object.fromEntries(entries);
+      const metadata = Object.fromEntries(entries.map(([key, value]) => [key, { rule: value }]));
+      return compileSyncRules({ cacheControl: map, contentType: map, acl: map, metadata });
+    };
+    fc.assert(
+      fc.property(withPermutation, ([entries, permuted]) => {
+        const written = rulesOf(entries);
+        const shuffled = rulesOf(permuted);
+        for (const name of names) expect(shuffled(name)).toEqual(written(name));
+      }),
+      { numRuns: 150 },
+    );
   });
 
   it("gives each file its own metadata object", () => {

@@ -1,5 +1,6 @@
 import { detectContentType } from "./detect-content-type.js";
 import { createGlobMatcher } from "./glob-matcher.js";
+import { isExtensionKey, sortRuleEntries } from "./rule-specificity.js";
 import { SyncError } from "./sync-error.js";
 import type { RuleValue, SyncRules } from "./sync-rules.js";
 
@@ -60,8 +61,9 @@ export function compileSyncRules(rules: SyncRules = {}): (name: string) => Objec
 }
 
 /**
- * Compiles a {@link RuleValue} into a lookup: the string itself, or the value of the first key (in
- * declared order) that matches the name; undefined when none matches.
+ * Compiles a {@link RuleValue} into a lookup: the string itself, or the value of the most specific
+ * key that matches the name (see `compareRuleKeys`), whatever order the keys were written in;
+ * undefined when none matches.
  */
 export function compileRuleValue(
   value: RuleValue | undefined,
@@ -72,7 +74,7 @@ export function compileRuleValue(
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
     throw invalidRule(ruleName, "must be a string or an object of pattern → value");
   }
-  const entries = Object.entries(value).map(([pattern, text]) => {
+  const entries = sortRuleEntries(value).map(([pattern, text]) => {
     if (typeof text !== "string") {
       throw invalidRule(ruleName, `the value of ${JSON.stringify(pattern)} must be a string`);
     }
@@ -87,7 +89,7 @@ export function compileRuleValue(
  */
 export function compileRuleKey(pattern: string): (name: string) => boolean {
   if (pattern === "*" || pattern === "**") return () => true;
-  if (/^\.[^/*?[\]{}()!+@]+$/.test(pattern)) {
+  if (isExtensionKey(pattern)) {
     const extension = pattern.toLowerCase();
     return (name) => baseName(name).toLowerCase().endsWith(extension);
   }
@@ -101,7 +103,7 @@ function compileMetadataRule(
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
     throw invalidRule("metadata", "must be an object of pattern → { key: value }");
   }
-  const entries = Object.entries(value).map(([pattern, map]) => {
+  const entries = sortRuleEntries(value).map(([pattern, map]) => {
     if (map === null || typeof map !== "object" || Array.isArray(map)) {
       throw invalidRule("metadata", `the value of ${JSON.stringify(pattern)} must be an object`);
     }

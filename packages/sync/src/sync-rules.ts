@@ -1,14 +1,17 @@
 /**
  * A value for every file (a string), or per pattern (an object whose keys are globs or
- * extensions, first match in declared order wins). Keys:
+ * extensions). Keys:
  * - `*` or `**`: every file;
  * - an extension such as `.svg` or `.tar.gz` (a leading dot, no `/` and no glob syntax): files
  *   whose name ends with it, in any case — plugins/s3-sync keys `content_type` this way;
  * - any other glob, matched against the file's name as the sources give it (`dist/app.js`); a
  *   glob without `/` matches the base name at any depth (`*.html`).
  *
- * JavaScript keeps an object's keys in insertion order except integer-like keys (`"404"`), which
- * come first: write `404.html`, not `404`.
+ * When several keys match a file, the most specific wins, never the first written: Drone and
+ * Woodpecker sort a map's keys before the plugin sees it. Most specific: a key without wildcards
+ * (`site/index.html`), then more literal characters (`assets/**` before `*.html`; `.svg` counts as
+ * `*.svg`), then fewer wildcards, `*`/`**` last; keys still equal go by their text. So
+ * `{"*.html": "no-cache", "**": "max-age=60"}` gives `no-cache` to every HTML file.
  */
 export type RuleValue = string | Readonly<Record<string, string>>;
 
@@ -24,8 +27,8 @@ export interface SyncRules {
   /** `Cache-Control`. */
   cacheControl?: RuleValue;
   /**
-   * User metadata per pattern (keys as in {@link RuleValue}); the first matching pattern's map is
-   * used whole. Metadata keys are stored lower-case; keys starting with `spotkit-` are reserved.
+   * User metadata per pattern (keys as in {@link RuleValue}); the most specific matching
+   * pattern's map is used whole (maps are not merged). Metadata keys are stored lower-case; keys starting with `spotkit-` are reserved.
    */
   metadata?: Readonly<Record<string, Readonly<Record<string, string>>>>;
   /** S3 canned ACL or GCS predefined ACL, for all files or per pattern. */

@@ -204,8 +204,8 @@ describe("upload (azurite)", () => {
     const result = await runPlugin({
       container,
       source: "dist",
-      // Drone sorts a map's keys when it encodes it, so the patterns here do not overlap.
-      cache_control: { "*.html": "no-cache", "*.bin": "max-age=60" },
+      // Drone sorts a map's keys when it encodes it ("**" first): the most specific key wins.
+      cache_control: { "*.html": "no-cache", "**": "max-age=60" },
       content_type: { ".bin": "application/x-spotkit" },
       metadata: { "*.html": { team: "Web" } },
       gzip: ["html"],

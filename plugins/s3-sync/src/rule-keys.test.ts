@@ -82,10 +82,14 @@ describe("toRuleValue", () => {
     expect(toRuleValue(undefined)).toBeUndefined();
   });
 
-  it("translates each key in order, and an earlier key wins over a later duplicate", () => {
-    const value = toRuleValue({ "\\.svg$": "first", ".svg": "second", "*.html": "page" });
-    expect(value).toEqual({ ".svg": "first", "*.html": "page" });
-    expect(Object.keys(value as object)).toEqual([".svg", "*.html"]);
+  it("translates each key; of two keys with one translation, the first by text wins", () => {
+    const expected = { ".svg": "plain", "*.html": "page" };
+    expect(toRuleValue({ "\\.svg$": "regex", ".svg": "plain", "*.html": "page" })).toEqual(
+      expected,
+    );
+    expect(toRuleValue({ "*.html": "page", ".svg": "plain", "\\.svg$": "regex" })).toEqual(
+      expected,
+    );
   });
 
   it("gives each file the value the Go plugins would, through the sync's rules", () => {

@@ -60,8 +60,10 @@ export function translateRuleKey(key: string): string[] {
 
 /**
  * Turns a setting's value (a string for every file, or a map of pattern → value) into a
- * {@link RuleValue} of @spotkit/sync, translating each key with {@link translateRuleKey} and
- * keeping the declared order (the first matching key wins).
+ * {@link RuleValue} of @spotkit/sync, translating each key with {@link translateRuleKey}. The
+ * sync picks the most specific matching key, so the order of the keys does not matter; when two
+ * keys translate to the same one (`\.svg$` and `.svg`), the key whose text sorts first wins, as
+ * it did when matched in the order Drone and Woodpecker pass (sorted).
  *
  * @throws {UntranslatableRuleKeyError} naming the first key that cannot be translated.
  */
@@ -103,14 +105,16 @@ export function toMetadataRule(
 // --- internal ---
 
 function translateMap<Value>(map: Readonly<Record<string, Value>>): Record<string, Value> {
-  const result: Record<string, Value> = {};
-  for (const [key, item] of Object.entries(map)) {
+  const result = new Map<string, Value>();
+  // Sorted by text, so that which of two keys with one translation wins does not depend on the
+  // order they were written in (the runners sort them anyway; a flag or env_file may not).
+  const entries = Object.entries(map).sort(([left], [right]) => (left < right ? -1 : 1));
+  for (const [key, item] of entries) {
     for (const translated of translateRuleKey(key)) {
-      // An earlier key wins, as it would when matching in order.
-      if (!(translated in result)) result[translated] = item;
+      if (!result.has(translated)) result.set(translated, item);
     }
   }
-  return result;
+  return Object.fromEntries(result);
 }
 
 /** `.*`, `.+` or nothing: any run of characters. */
