@@ -24,6 +24,8 @@ export {
   type SymlinkPolicy,
 } from "./find-local-files.js";
 export { createGzipStages, gzipLevel } from "./gzip-stages.js";
+export { type MetadataSetting, metadataRules } from "./metadata-rules.js";
+export { parseByteSize } from "./parse-byte-size.js";
 export {
   type DeleteFileStep,
   type DownloadAction,
@@ -54,6 +56,7 @@ export { createPrefixStripper, type PrefixStripper } from "./strip-prefix.js";
 export { type DownloadSyncOptions, syncDown } from "./sync-down.js";
 export { SyncError, type SyncErrorCode } from "./sync-error.js";
 export type { SyncLogger } from "./sync-logger.js";
+export { syncOutputs } from "./sync-outputs.js";
 export type { RuleValue, SyncRules } from "./sync-rules.js";
 export { formatSyncSummary, type SyncSummary } from "./sync-summary.js";
 export { syncUp, type UploadSyncOptions } from "./sync-up.js";

@@ -2,7 +2,7 @@ import { stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { definePlugin, type PluginContext } from "@spotkit/runtime";
 import { createObjectStore, type ObjectStore } from "@spotkit/storage";
-import { formatSyncSummary, type SyncSummary, syncDown, syncUp } from "@spotkit/sync";
+import { formatSyncSummary, type SyncSummary, syncDown, syncOutputs, syncUp } from "@spotkit/sync";
 import packageJson from "../package.json" with { type: "json" };
 import { AzureBlobPluginError } from "./azure-blob-plugin-error.js";
 import { pickAzureCredential } from "./azure-credential.js";
@@ -11,7 +11,6 @@ import { derivedSecrets } from "./derived-secrets.js";
 import { explainFailure } from "./explain-failure.js";
 import { type AzureBlobSettings, settings } from "./settings.js";
 import { createStoreConfig, createSyncRules, partSizeBytes } from "./store-config.js";
-import { syncOutputs } from "./sync-outputs.js";
 import { validateSettings } from "./validate-settings.js";
 
 type RunContext = PluginContext<AzureBlobSettings>;

@@ -1,6 +1,6 @@
 import { setting } from "@spotkit/runtime";
+import { parseByteSize } from "@spotkit/sync";
 import { z } from "zod";
-import { parseByteSize } from "./parse-byte-size.js";
 
 /** A header for every file (text), or per pattern (a map of glob or extension → value). */
 const ruleValueSchema = z.union([z.string(), z.record(z.string(), z.string())]);

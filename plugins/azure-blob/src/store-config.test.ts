@@ -1,12 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { settings } from "./settings.js";
-import {
-  createStoreConfig,
-  createSyncRules,
-  metadataRules,
-  partSizeBytes,
-} from "./store-config.js";
+import { createStoreConfig, createSyncRules, partSizeBytes } from "./store-config.js";
 
 /** Decodes settings through the real schema, defaults included. */
 const decode = (input: Record<string, unknown>) => z.object(settings).parse(input);
@@ -109,15 +104,6 @@ describe("createSyncRules", () => {
       gzip: ["html", "css"],
       storageClass: "cool",
     });
-  });
-});
-
-describe("metadataRules", () => {
-  it("applies a flat map to every file and keeps a map of maps per pattern", () => {
-    expect(metadataRules({ a: "1" })).toEqual({ "**": { a: "1" } });
-    expect(metadataRules({ "*.html": { a: "1" } })).toEqual({ "*.html": { a: "1" } });
-    expect(metadataRules({})).toBeUndefined();
-    expect(metadataRules(undefined)).toBeUndefined();
   });
 });
 

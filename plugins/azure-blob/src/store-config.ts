@@ -1,7 +1,6 @@
 import type { ObjectStoreConfig } from "@spotkit/storage";
-import type { SyncRules } from "@spotkit/sync";
+import { metadataRules, parseByteSize, type SyncRules } from "@spotkit/sync";
 import { pickAzureCredential } from "./azure-credential.js";
-import { parseByteSize } from "./parse-byte-size.js";
 import type { AzureBlobSettings } from "./settings.js";
 
 /** The Azure member of @spotkit/storage's `ObjectStoreConfig`. */
@@ -67,20 +66,4 @@ export function createSyncRules(
 /** `part_size` in bytes, or undefined for the store's default. */
 export function partSizeBytes(value: AzureBlobSettings["part_size"]): number | undefined {
   return value === undefined ? undefined : parseByteSize(value);
-}
-
-/**
- * A flat map (`{team: web}`) applies to every file; a map of maps is already per pattern.
- * An empty map means no metadata.
- */
-export function metadataRules(
-  metadata: AzureBlobSettings["metadata"],
-): SyncRules["metadata"] | undefined {
-  if (metadata === undefined) return undefined;
-  const values = Object.values(metadata);
-  if (values.length === 0) return undefined;
-  if (values.every((value) => typeof value === "string")) {
-    return { "**": metadata as Record<string, string> };
-  }
-  return metadata as Record<string, Record<string, string>>;
 }

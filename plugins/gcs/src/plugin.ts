@@ -9,6 +9,7 @@ import {
   type SyncRules,
   type SyncSummary,
   syncDown,
+  syncOutputs,
   syncUp,
 } from "@spotkit/sync";
 import packageJson from "../package.json" with { type: "json" };
@@ -31,7 +32,6 @@ import {
   createSyncRules,
   partSizeBytes,
 } from "./store-config.js";
-import { syncOutputs } from "./sync-outputs.js";
 import { isGlob, planUploadBatches, type SourceKind, type UploadBatch } from "./upload-batches.js";
 import { validateSettings } from "./validate-settings.js";
 

@@ -1,12 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { settings } from "./settings.js";
-import {
-  createStoreConfig,
-  createSyncRules,
-  metadataRules,
-  partSizeBytes,
-} from "./store-config.js";
+import { createStoreConfig, createSyncRules, partSizeBytes } from "./store-config.js";
 
 /** Decodes settings through the real schema, defaults included. */
 const decode = (input: Record<string, unknown>) =>
@@ -107,6 +102,6 @@ describe("settings", () => {
     expect(partSizeBytes(decode({ part_size: 16777216 }).part_size)).toBe(16 * 1024 * 1024);
     expect(partSizeBytes(undefined)).toBeUndefined();
     expect(() => decode({ storage_class: "lukewarm" })).toThrow();
-    expect(metadataRules({})).toBeUndefined();
+    expect(createSyncRules(decode({ metadata: {} }))).toEqual({});
   });
 });

@@ -1,8 +1,7 @@
 import type { ObjectStoreConfig } from "@spotkit/storage";
-import type { SyncRules } from "@spotkit/sync";
+import { metadataRules, parseByteSize, type SyncRules } from "@spotkit/sync";
 import { predefinedAclFor } from "./gcs-acl.js";
 import { type GcsCredentialKind, pickGcsCredential } from "./gcs-credential.js";
-import { parseByteSize } from "./parse-byte-size.js";
 import type { GcsSettings } from "./settings.js";
 
 /** The GCS member of @spotkit/storage's `ObjectStoreConfig`. */
@@ -83,20 +82,4 @@ export function createSyncRules(
 /** `part_size` in bytes, or undefined for the store's default. */
 export function partSizeBytes(value: GcsSettings["part_size"]): number | undefined {
   return value === undefined ? undefined : parseByteSize(value);
-}
-
-/**
- * A flat map (`{"x-foo": "bar"}`, what plugins/gcs takes) applies to every object; a map of maps
- * is already per pattern. An empty map means no metadata.
- */
-export function metadataRules(
-  metadata: GcsSettings["metadata"],
-): SyncRules["metadata"] | undefined {
-  if (metadata === undefined) return undefined;
-  const values = Object.values(metadata);
-  if (values.length === 0) return undefined;
-  if (values.every((value) => typeof value === "string")) {
-    return { "**": metadata as Record<string, string> };
-  }
-  return metadata as Record<string, Record<string, string>>;
 }

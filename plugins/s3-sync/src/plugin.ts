@@ -1,12 +1,11 @@
 import { definePlugin } from "@spotkit/runtime";
 import { createS3Store } from "@spotkit/storage";
-import { formatSyncSummary, syncDown, syncUp } from "@spotkit/sync";
+import { formatSyncSummary, syncDown, syncOutputs, syncUp } from "@spotkit/sync";
 import packageJson from "../package.json" with { type: "json" };
 import { describeCredentials } from "./describe-credentials.js";
 import { inspectSource } from "./inspect-source.js";
 import { createS3SyncConfig, type S3SyncConfig } from "./s3-sync-config.js";
 import { settings } from "./settings.js";
-import { writeSyncOutputs } from "./sync-outputs.js";
 import { rejectUnsupportedSettings } from "./unsupported-settings.js";
 import { validateS3SyncSettings } from "./validate-settings.js";
 import { writeWebIdentityToken } from "./web-identity-token.js";
@@ -60,7 +59,9 @@ export const plugin = definePlugin({
         ? await syncUp({ ...job.options, store, signal, logger })
         : await syncDown({ ...job.options, store, signal, logger });
     logger.info(formatSyncSummary(summary));
-    await writeSyncOutputs(context.outputs, summary);
+    for (const [name, value] of Object.entries(syncOutputs(summary))) {
+      await context.outputs.set(name, value);
+    }
   },
 });
 

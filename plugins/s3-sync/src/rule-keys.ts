@@ -1,4 +1,4 @@
-import type { RuleValue } from "@spotkit/sync";
+import { type MetadataSetting, metadataRules, type RuleValue, type SyncRules } from "@spotkit/sync";
 
 /**
  * How a pattern key of `content_type`, `content_encoding`, `cache_control`, `acl` or `metadata`
@@ -76,30 +76,15 @@ export function toRuleValue(
 
 /**
  * Turns a `metadata` setting into @spotkit/sync's per-pattern metadata: a map of pattern → map,
- * or one flat map of key → value meaning every file (plugins/s3-sync accepts both).
+ * or one flat map of key → value meaning every file (plugins/s3-sync accepts both), through
+ * @spotkit/sync's `metadataRules`, with each pattern translated as {@link toRuleValue} does.
  *
  * @throws {UntranslatableRuleKeyError} naming the first key that cannot be translated.
- * @throws {TypeError} when the map mixes text values and maps.
+ * @throws {SyncError} `E_SYNC_INVALID_OPTIONS` when the map mixes text values and maps.
  */
-export function toMetadataRule(
-  value: Readonly<Record<string, string | Readonly<Record<string, string>>>> | undefined,
-): Record<string, Record<string, string>> | undefined {
-  if (value === undefined) return undefined;
-  const entries = Object.entries(value);
-  const texts = entries.filter(([, item]) => typeof item === "string");
-  if (texts.length === entries.length) {
-    return entries.length === 0
-      ? undefined
-      : { "*": Object.fromEntries(texts) as Record<string, string> };
-  }
-  if (texts.length > 0) {
-    throw new TypeError(
-      `give either one map of metadata for every file ({"author": "ci"}) or a map of pattern → map ({"*.html": {"author": "ci"}}), not both: ${texts
-        .map(([key]) => JSON.stringify(key))
-        .join(", ")} ${texts.length === 1 ? "is" : "are"} text`,
-    );
-  }
-  return translateMap(value as Readonly<Record<string, Readonly<Record<string, string>>>>);
+export function toMetadataRule(value: MetadataSetting | undefined): SyncRules["metadata"] {
+  const rules = metadataRules(value);
+  return rules === undefined ? undefined : translateMap(rules);
 }
 
 // --- internal ---

@@ -13,8 +13,9 @@ const units: Record<string, number> = {
 const sizePattern = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i;
 
 /**
- * Reads a size as a user writes it in YAML: a number of bytes (`8388608`) or a number with a unit
- * (`8MiB`, `16 MB`, `512KiB`; decimal kB/MB/GB, binary KiB/MiB/GiB, any case).
+ * Reads a size as a user writes it in YAML, such as a plugin's `part_size`: a number of bytes
+ * (`8388608`) or a number with a unit (`8MiB`, `16 MB`, `512KiB`; decimal kB/MB/GB, binary
+ * KiB/MiB/GiB, any case).
  *
  * @returns the whole number of bytes, or undefined when the text is not a size.
  */

@@ -1,8 +1,10 @@
-import type { SyncSummary } from "@spotkit/sync";
+import type { SyncSummary } from "./sync-summary.js";
 
 /**
- * The step outputs of a sync: `files`, `bytes`, `uploaded` (or `downloaded`), `skipped`,
- * `deleted` and `seconds` (one decimal). In a dry run they count what would have happened.
+ * The step outputs of a sync, as the s3-sync, azure-blob and gcs plugins write them with
+ * `context.outputs.set`: `files`, `bytes`, `uploaded` (upload) or `downloaded` (download),
+ * `skipped`, `deleted` and `seconds` (one decimal), in that order. In a dry run they count what
+ * the sync would have done.
  */
 export function syncOutputs(summary: SyncSummary): Record<string, string> {
   const [transferredName, transferred] =
