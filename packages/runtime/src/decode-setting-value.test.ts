@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { decodeSettingValue, parseNumber } from "./decode-setting-value.js";
+import { decodeSettingValue, parseNumber, splitCommaList } from "./decode-setting-value.js";
 import { readSettingKind } from "./setting-kind.js";
 
 function decode(text: string, schema: z.ZodType) {
@@ -52,6 +52,34 @@ describe("decodeSettingValue", () => {
       ok: true,
       value: [{ name: "john" }],
     });
+  });
+
+  it("keeps a comma inside balanced braces in its list item", () => {
+    const list = z.array(z.string());
+    expect(decode("*.{map,tmp}", list)).toEqual({ ok: true, value: ["*.{map,tmp}"] });
+    expect(decode("*.{map,tmp},dist/**,{a,{b,c}}/x", list)).toEqual({
+      ok: true,
+      value: ["*.{map,tmp}", "dist/**", "{a,{b,c}}/x"],
+    });
+    expect(decode("{a,b}{c,d},e", list)).toEqual({ ok: true, value: ["{a,b}{c,d}", "e"] });
+    expect(decode("{,}", list)).toEqual({ ok: true, value: ["{,}"] });
+  });
+
+  it("splits at every comma outside a pair: unclosed { and stray } are plain characters", () => {
+    const list = z.array(z.string());
+    expect(decode("a{,b", list)).toEqual({ ok: true, value: ["a{", "b"] });
+    expect(decode("a},b", list)).toEqual({ ok: true, value: ["a}", "b"] });
+    expect(decode("},{", list)).toEqual({ ok: true, value: ["}", "{"] });
+    expect(decode("{a,b}},c", list)).toEqual({ ok: true, value: ["{a,b}}", "c"] });
+    // The inner pair is balanced; the outer { never closes, so only the inner comma is kept.
+    expect(decode("{x,{a,b},y", list)).toEqual({ ok: true, value: ["{x", "{a,b}", "y"] });
+  });
+
+  it("reads the one text two runner-encoded lists share as the brace reading", () => {
+    // ["*.{map", "tmp}"] and ["*.{map,tmp}"] both arrive as this text; the glob is what is meant.
+    expect(splitCommaList("*.{map,tmp}")).toEqual(["*.{map,tmp}"]);
+    expect(splitCommaList("")).toEqual([""]);
+    expect(splitCommaList("a,,b")).toEqual(["a", "", "b"]);
   });
 
   it("explains what a list of objects or numbers expects", () => {

@@ -30,6 +30,8 @@ const specialNumbers: Record<string, number> = {
  * - strings are never re-typed;
  * - booleans are `true`/`false`; numbers may be in exponent form;
  * - lists arrive comma-joined, or as JSON when their items are not scalars (either is accepted);
+ *   a comma inside a balanced `{…}` does not split an item, so a glob such as `*.{map,tmp}` stays
+ *   one item (see {@link splitCommaList});
  * - maps and other structures arrive as JSON;
  * - an empty text is the empty string for strings (as the Go plugins read it), the empty list for
  *   lists, and "not set" (`undefined`) for everything else.
@@ -72,7 +74,7 @@ const scalarAny: ReadonlySet<ValueType> = new Set(["string"]);
 
 function decodeCommaList(text: string, itemTypes: ReadonlySet<ValueType>): DecodeResult {
   const items: unknown[] = [];
-  for (const item of text.split(",")) {
+  for (const item of splitCommaList(text)) {
     if (itemTypes.size === 0 || itemTypes.has("string")) {
       items.push(item);
       continue;
@@ -87,6 +89,50 @@ function decodeCommaList(text: string, itemTypes: ReadonlySet<ValueType>): Decod
     items.push(number);
   }
   return { ok: true, value: items };
+}
+
+/**
+ * Splits a comma-joined list as the runners write it, except at commas inside a balanced `{…}`
+ * pair (nested pairs included): `*.{map,tmp},dist/**` is `["*.{map,tmp}", "dist/**"]`.
+ *
+ * The runners join items with commas and escape nothing, so `["*.{map", "tmp}"]` and
+ * `["*.{map,tmp}"]` arrive as the same text. The brace reading is the one a user means: lists of
+ * globs (`exclude`, `source`) are where braces occur, and a glob's brace group holds commas. The
+ * encoding stays exactly reversible for every list whose items have balanced braces (each `{`
+ * closed by a later `}` of the same item), because then no pair spans two items. A `{` that is
+ * never closed, or a `}` that closes nothing, is an ordinary character: the commas around it
+ * split as usual (`a{,b` is `["a{", "b"]`). Backslashes escape nothing here, as in the runners.
+ */
+export function splitCommaList(text: string): string[] {
+  const closingOf = matchBraces(text);
+  const items: string[] = [];
+  let start = 0;
+  let insideUntil = -1;
+  for (let index = 0; index < text.length; index += 1) {
+    const closing = closingOf.get(index);
+    if (closing !== undefined && index > insideUntil) insideUntil = closing;
+    if (text[index] === "," && index > insideUntil) {
+      items.push(text.slice(start, index));
+      start = index + 1;
+    }
+  }
+  items.push(text.slice(start));
+  return items;
+}
+
+/** For each `{` that a later `}` closes, the index of that `}`. */
+function matchBraces(text: string): Map<number, number> {
+  const closingOf = new Map<number, number>();
+  const open: number[] = [];
+  for (let index = 0; index < text.length; index += 1) {
+    if (text[index] === "{") {
+      open.push(index);
+    } else if (text[index] === "}") {
+      const opening = open.pop();
+      if (opening !== undefined) closingOf.set(opening, index);
+    }
+  }
+  return closingOf;
 }
 
 /** Parses a number as Go prints it (`42`, `-1.5`, `9.334553e+06`, `+Inf`); undefined otherwise. */

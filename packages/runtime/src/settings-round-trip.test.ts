@@ -21,9 +21,16 @@ const shape = {
   config: setting(z.record(z.string(), z.json()).optional(), { description: "nested JSON" }),
 };
 
-// A comma-joined list cannot carry an item with a comma, nor tell [""] from [], nor a list whose
-// text is itself a JSON list; those are limits of the runners' encoding, not of the decoder.
-const listItem = fc.string().filter((item) => !item.includes(","));
+// A comma-joined list cannot carry an item with a comma outside braces, nor tell [""] from [],
+// nor a list whose text is itself a JSON list; those are limits of the runners' encoding, not of
+// the decoder.
+// Items with unbalanced braces are left out too: the runners join ["*.{map", "tmp}"] and
+// ["*.{map,tmp}"] into the same text, and the decoder reads it as the one glob a user means, so
+// only lists whose items each close their own braces can come back exactly. Braces and commas
+// are drawn often, so that items such as "*.{map,tmp}" (a comma inside braces) are tested.
+const listItem = fc
+  .oneof(fc.string(), fc.string({ unit: fc.constantFrom("{", "}", ",", "*", ".", "a", "b", " ") }))
+  .filter((item) => commasOnlyInsideBalancedBraces(item));
 const stringList = fc
   .array(listItem, { maxLength: 6 })
   .filter((items) => !(items.length === 1 && items[0] === ""))
@@ -71,6 +78,17 @@ const droneKey = fc.constantFrom(
   (name: string) => name,
   (name: string) => name.replace(/_/g, "-"),
 );
+
+/** Depth never below zero, back to zero at the end, and every comma inside a pair. */
+function commasOnlyInsideBalancedBraces(item: string): boolean {
+  let depth = 0;
+  for (const character of item) {
+    if (character === "{") depth += 1;
+    if (character === "}") depth -= 1;
+    if (depth < 0 || (character === "," && depth === 0)) return false;
+  }
+  return depth === 0;
+}
 
 function decode(env: Record<string, string>) {
   return readSettings({ shape, env, flags: new Map() });

@@ -337,7 +337,8 @@ describe("--print-settings", () => {
           storage_account: "acme",
           container: "web",
           source: "dist",
-          exclude: ["*.map", "tmp/**"],
+          // Comma-joined by both runners: the comma inside the braces must not split the glob.
+          exclude: ["*.{map,tmp}", "tmp/**"],
           metadata: { "*.html": { team: "web" } },
           sas_token: { from_secret: "sas" },
           "dry-run": true,
@@ -357,7 +358,7 @@ describe("--print-settings", () => {
         sas_token: "******",
         container: "web",
         source: "dist",
-        exclude: ["*.map", "tmp/**"],
+        exclude: ["*.{map,tmp}", "tmp/**"],
         metadata: { "*.html": { team: "web" } },
         dry_run: true,
         delete: false,

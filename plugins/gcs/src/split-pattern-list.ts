@@ -3,6 +3,11 @@
  * except that commas inside braces or brackets stay (`assets/*.{css,js}` is one pattern, where
  * the Go plugin cut it in two). Items are trimmed and empty ones dropped. A JSON list of strings
  * (`["a","b"]`) is read as such.
+ *
+ * `source` and `ignore` stay string settings split here rather than list settings (whose
+ * decoding keeps commas inside braces too): with `download`, `source` is one bucket/path, where a
+ * comma is a legal character of an object name; and this split also keeps commas inside `[…]`
+ * and trims spaces after commas (`dist, public`), which a list setting would not.
  */
 export function splitPatternList(text: string): string[] {
   const trimmed = text.trim();
