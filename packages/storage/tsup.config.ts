@@ -1,7 +1,16 @@
 import { defineConfig } from "tsup";
 
 export default defineConfig({
-  entry: { index: "src/index.ts" },
+  // One entry per adapter besides the index, so that a plugin bundles (and loads at start-up)
+  // only the SDK of its own store: `@spotkit/storage/s3` never pulls in Azure's or Google's.
+  entry: {
+    index: "src/index.ts",
+    s3: "src/s3-store.ts",
+    azure: "src/azure-blob-store.ts",
+    gcs: "src/gcs-store.ts",
+    filesystem: "src/filesystem-store.ts",
+  },
+  splitting: true,
   format: ["esm"],
   target: "node22",
   dts: true,

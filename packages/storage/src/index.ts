@@ -1,6 +1,10 @@
 /**
  * @spotkit/storage — one object-store interface for spotkit plugins: S3 and S3-compatible servers,
  * Azure Blob, Google Cloud Storage and the local filesystem.
+ *
+ * This entry loads every adapter and its SDK. Each adapter also has an entry of its own
+ * (`@spotkit/storage/s3`, `/azure`, `/gcs`, `/filesystem`): a plugin that imports its store from
+ * there, and only types from here, bundles and starts with that one SDK alone.
  */
 export { type AzureBlobStoreConfig, createAzureBlobStore } from "./azure-blob-store.js";
 export { createObjectStore, type ObjectStoreConfig } from "./create-object-store.js";

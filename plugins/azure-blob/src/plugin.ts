@@ -1,7 +1,8 @@
 import { stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { definePlugin, type PluginContext } from "@spotkit/runtime";
-import { createObjectStore, type ObjectStore } from "@spotkit/storage";
+import type { ObjectStore } from "@spotkit/storage";
+import { createAzureBlobStore } from "@spotkit/storage/azure";
 import { formatSyncSummary, type SyncSummary, syncDown, syncOutputs, syncUp } from "@spotkit/sync";
 import packageJson from "../package.json" with { type: "json" };
 import { AzureBlobPluginError } from "./azure-blob-plugin-error.js";
@@ -29,7 +30,7 @@ export const plugin = definePlugin({
     const credential = pickAzureCredential(values);
     // The local source is checked first: a typo should not wait for the network.
     const walk = values.download ? undefined : await resolveUploadWalk(values, context.cwd);
-    const store = createObjectStore(createStoreConfig(values));
+    const store = createAzureBlobStore(createStoreConfig(values));
     logger.debug(`signing in with the ${credential ?? "default"} credential`);
     try {
       await store.check({ signal });

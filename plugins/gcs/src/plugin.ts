@@ -2,7 +2,8 @@ import { mkdtemp, rm, stat, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { definePlugin, type PluginContext } from "@spotkit/runtime";
-import { createObjectStore, type ObjectStore } from "@spotkit/storage";
+import type { ObjectStore } from "@spotkit/storage";
+import { createGcsStore } from "@spotkit/storage/gcs";
 import {
   detectContentType,
   formatSyncSummary,
@@ -164,7 +165,7 @@ async function openStore(
   context: RunContext,
 ): Promise<ObjectStore> {
   const inputs = await prepareCredentials(values, credential, context);
-  const store = createObjectStore(createStoreConfig(bucket, values, inputs));
+  const store = createGcsStore(createStoreConfig(bucket, values, inputs));
   await store.check({ signal: context.signal });
   return store;
 }

@@ -3,7 +3,8 @@ import { mkdir, mkdtemp, readFile, rm, stat, unlink, writeFile } from "node:fs/p
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { type PluginEntryOptions, runPluginEntry } from "@spotkit/runtime/testing";
-import { createS3Store, type ObjectStore } from "@spotkit/storage";
+import type { ObjectStore } from "@spotkit/storage";
+import { createS3Store } from "@spotkit/storage/s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFaultProxy } from "../../../packages/test-peers/src/fault-proxy.js";
 import { type S3Peer, startS3Peer } from "../../../packages/test-peers/src/s3-peer.js";

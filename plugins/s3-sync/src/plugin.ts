@@ -1,5 +1,5 @@
 import { definePlugin } from "@spotkit/runtime";
-import { createS3Store } from "@spotkit/storage";
+import { createS3Store } from "@spotkit/storage/s3";
 import { formatSyncSummary, syncDown, syncOutputs, syncUp } from "@spotkit/sync";
 import packageJson from "../package.json" with { type: "json" };
 import { describeCredentials } from "./describe-credentials.js";
