@@ -63,6 +63,19 @@ export interface PutOptions {
   ifNotExists?: boolean;
   /** Bytes per part/block of a multipart upload. @default 8 MiB */
   partSize?: number;
+  /**
+   * Bodies of at most this many bytes go up in one request, larger ones in parts. A stream counts
+   * only when `size` says how long it is; it is then streamed, never held in memory. S3 honours it
+   * (up to 5 GiB, its limit for one request); stores that choose on their own ignore it.
+   * @default partSize
+   */
+  multipartThreshold?: number;
+  /**
+   * Opens the same body again from its first byte. A store that sends a stream in one request
+   * calls it to retry that request after a failure (a stream once sent cannot be sent again);
+   * without it such a request is not retried. Each call must return a new stream.
+   */
+  openBody?: () => Readable;
   /** Parts uploaded at once for one object. @default 4 */
   concurrency?: number;
   /** Called with the number of bytes sent so far. */

@@ -29,6 +29,8 @@ export interface S3ClientSetup {
   endpointLabel: string;
   /** Values that must never appear in a message. */
   secrets: string[];
+  /** Tries per request, the first included, that the client was configured with. */
+  maxAttempts: number;
 }
 
 /** Attempts per request (the first included) when neither the settings nor the env say. */
@@ -42,6 +44,19 @@ const connectionTimeout = 10_000;
  * for a slow reader of a GET body, short enough that a hung server does not stall a pipeline.
  */
 const socketTimeout = 120_000;
+
+/**
+ * The SDK's logger: silent. Without one the SDK writes some notices to the console itself, such as
+ * "An error was encountered in a non-retryable streaming request." after a streamed PutObject
+ * failed — which the store does retry, on a fresh stream. The store reports through its errors.
+ */
+const silentSdkLogger = {
+  trace: () => {},
+  debug: () => {},
+  info: () => {},
+  warn: () => {},
+  error: () => {},
+};
 
 /**
  * Creates the S3 client of a store: credentials (see `resolveS3Credentials`), region and endpoint
@@ -89,6 +104,7 @@ export function createS3Client(settings: S3ClientSettings): S3ClientSetup {
     responseChecksumValidation: checksum,
     retryMode: "standard",
     maxAttempts,
+    logger: silentSdkLogger,
     requestHandler: {
       httpAgent: new HttpAgent({ keepAlive: true, maxSockets: 64 }),
       httpsAgent,
@@ -96,7 +112,7 @@ export function createS3Client(settings: S3ClientSettings): S3ClientSetup {
       socketTimeout,
     },
   });
-  return { client, region, endpoint, endpointLabel, secrets };
+  return { client, region, endpoint, endpointLabel, secrets, maxAttempts };
 }
 
 // --- internal ---

@@ -14,6 +14,7 @@ import {
   type StorageClass,
 } from "@aws-sdk/client-s3";
 import { retry } from "@spotkit/runtime";
+import { createByteBudget } from "./byte-budget.js";
 import {
   joinObjectKey,
   normalizeStorePrefix,
@@ -32,6 +33,7 @@ import type {
 } from "./object-store.js";
 import { createS3Client } from "./s3-client.js";
 import { isRetryableS3Error, type S3ErrorContext, toS3StorageError } from "./s3-errors.js";
+import { putS3Object } from "./s3-put-object.js";
 import { createResumableBody } from "./s3-resumable-body.js";
 import { uploadS3Object } from "./s3-upload.js";
 import { StorageError } from "./storage-error.js";
@@ -96,6 +98,14 @@ export interface S3StoreConfig {
    */
   maxAttempts?: number;
   /**
+   * Bytes that multipart uploads of streams may hold in memory at once, across all puts of this
+   * store: each such upload takes `partSize × (concurrency + 1)` of it (the parts in flight and the
+   * one being read) and waits until that much is free; one upload always runs. Bodies sent in one
+   * request (see `PutOptions.multipartThreshold`) stream and take none of it.
+   * @default 256 MiB
+   */
+  uploadMemoryLimit?: number;
+  /**
    * Where `AWS_*` variables are read from; pass `process.env` from the entry. The SDK's default
    * credential chain and `fromIni` still read `process.env` and `~/.aws` themselves, as documented
    * by the SDK. @default {}
@@ -109,13 +119,21 @@ const minimumPartSize = 5 * 1024 * 1024;
 const maximumParts = 10_000;
 /** DeleteObjects takes at most this many keys. */
 const deleteBatchSize = 1000;
+/** S3's largest object in one PutObject. */
+const maximumSingleRequest = 5 * 1024 ** 3;
+/** Default of {@link S3StoreConfig.uploadMemoryLimit}. */
+const defaultUploadMemoryLimit = 256 * 1024 * 1024;
 
 /**
  * An {@link ObjectStore} over an S3 bucket or an S3-compatible server (Ceph radosgw, MinIO, moto).
  *
- * - `put` uploads with lib-storage's `Upload`: one PutObject when the body fits in one part
- *   (`partSize`, at least 5 MiB, default 8 MiB), else a multipart upload with `concurrency` parts in
- *   flight. A failed or aborted upload is aborted on the server before `put` rejects. With
+ * - `put` sends one PutObject when the body is at most `multipartThreshold` bytes (default: the
+ *   part size): a buffer as it is, a stream of known `size` with `openBody` streamed with its
+ *   Content-Length, never held in memory, and retried on a fresh stream. Larger bodies, and other
+ *   streams, go through lib-storage's `Upload`: one PutObject when the body fits in one part
+ *   (`partSize`, at least 5 MiB, default 8 MiB), else a multipart upload with `concurrency` parts
+ *   in flight, whose buffers share the store's `uploadMemoryLimit`. A failed or aborted upload
+ *   is aborted on the server before `put` rejects. With
  *   `ifNotExists` the store first checks with HEAD (no upload at all when the key exists), then
  *   sends `If-None-Match: *`, and checks again with HEAD right before completing a multipart
  *   upload, because some servers ignore the header there (radosgw 16). On such servers, and on
@@ -133,7 +151,8 @@ export function createS3Store(config: S3StoreConfig): ObjectStore {
     throw new StorageError("E_STORAGE_REQUEST", "No bucket is set: set `bucket`.");
   }
   const storePrefix = normalizeStorePrefix(config.prefix);
-  const { client, endpointLabel, secrets } = createS3Client(config);
+  const { client, endpointLabel, secrets, maxAttempts } = createS3Client(config);
+  const uploadMemory = createByteBudget(config.uploadMemoryLimit ?? defaultUploadMemoryLimit);
   /** Learnt on the first 501: this server does not implement `If-None-Match` on writes. */
   let conditionalWritesUnsupported = false;
 
@@ -175,12 +194,10 @@ export function createS3Store(config: S3StoreConfig): ObjectStore {
     }
   }
 
+  const alreadyExistsMessage = (fullKey: string) =>
+    `An object already exists at s3://${bucket}/${fullKey} and \`ifNotExists\` was set: choose another key or delete it first.`;
   const alreadyExists = (fullKey: string) =>
-    new StorageError(
-      "E_STORAGE_PRECONDITION",
-      `An object already exists at s3://${bucket}/${fullKey} and \`ifNotExists\` was set: choose another key or delete it first.`,
-      { status: 412 },
-    );
+    new StorageError("E_STORAGE_PRECONDITION", alreadyExistsMessage(fullKey), { status: 412 });
 
   const store: ObjectStore = {
     url: `s3://${bucket}${storePrefix === "" ? "" : `/${storePrefix}`}`,
@@ -239,10 +256,11 @@ export function createS3Store(config: S3StoreConfig): ObjectStore {
       const fullKey = fullKeyOf(key);
       const { signal } = options;
       const partSize = choosePartSize(options.partSize, options.size);
+      const threshold = Math.min(maximumSingleRequest, options.multipartThreshold ?? partSize);
       const params = toPutParams(bucket, fullKey, options, conditionalWritesUnsupported);
       const putContext = {
         ...context("PutObject", fullKey),
-        preconditionMessage: alreadyExists(fullKey).message,
+        preconditionMessage: alreadyExistsMessage(fullKey),
       };
       const ensureAbsent = async () => {
         if ((await headObject(fullKey, signal)) !== undefined) {
@@ -253,22 +271,50 @@ export function createS3Store(config: S3StoreConfig): ObjectStore {
         await ensureAbsent();
       }
       const content = typeof body === "string" ? Buffer.from(body) : body;
-      const upload = () =>
-        uploadS3Object({
-          client,
-          params,
-          body: content,
-          partSize,
-          concurrency: Math.max(1, options.concurrency ?? 4),
-          ...(options.size === undefined ? {} : { size: options.size }),
-          ...(options.md5 === undefined ? {} : { md5: options.md5 }),
-          ...(options.ifNotExists ? { beforeComplete: ensureAbsent } : {}),
-          onConditionalWriteUnsupported: () => {
-            conditionalWritesUnsupported = true;
-          },
-          ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-          ...(signal ? { signal } : {}),
-        });
+      const common = {
+        client,
+        params,
+        ...(options.size === undefined ? {} : { size: options.size }),
+        ...(options.md5 === undefined ? {} : { md5: options.md5 }),
+        onConditionalWriteUnsupported: () => {
+          conditionalWritesUnsupported = true;
+        },
+        ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+        ...(signal ? { signal } : {}),
+      };
+      const single =
+        content instanceof Uint8Array
+          ? content.byteLength <= threshold
+          : options.openBody !== undefined &&
+            options.size !== undefined &&
+            options.size <= threshold;
+      const upload = async () => {
+        if (single) {
+          return putS3Object({
+            ...common,
+            body: content,
+            attempts: maxAttempts,
+            ...(options.openBody ? { openBody: options.openBody } : {}),
+          });
+        }
+        const concurrency = Math.max(1, options.concurrency ?? 4);
+        // A buffer is already in memory; a stream is read into parts that must fit the budget.
+        const release =
+          content instanceof Uint8Array
+            ? undefined
+            : await uploadMemory.acquire(partSize * (concurrency + 1), signal);
+        try {
+          return await uploadS3Object({
+            ...common,
+            body: content,
+            partSize,
+            concurrency,
+            ...(options.ifNotExists ? { beforeComplete: ensureAbsent } : {}),
+          });
+        } finally {
+          release?.();
+        }
+      };
       const result = await call(
         putContext,
         // A buffer can be sent again: when its requests kept failing, try the whole upload again.

@@ -4,7 +4,6 @@ import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
   CreateMultipartUploadCommand,
-  HeadObjectCommand,
   PutObjectCommand,
   type PutObjectCommandInput,
   type S3Client,
@@ -13,6 +12,14 @@ import {
 import { Upload } from "@aws-sdk/lib-storage";
 import { retry } from "@spotkit/runtime";
 import { isRetryableS3Error, s3ErrorName, s3ErrorStatus } from "./s3-errors.js";
+import {
+  assertMd5Hex,
+  checkMd5,
+  checkSize,
+  md5HexToBase64,
+  sendConditional,
+  wasWrittenDespite,
+} from "./s3-write-checks.js";
 import { StorageError } from "./storage-error.js";
 
 /** What {@link uploadS3Object} needs. */
@@ -198,7 +205,7 @@ function instrumentClient(
       const input =
         request.md5 === undefined
           ? command.input
-          : { ...command.input, ContentMD5: hexToBase64(request.md5) };
+          : { ...command.input, ContentMD5: md5HexToBase64(request.md5) };
       try {
         return await sendConditional(
           input,
@@ -267,52 +274,6 @@ function instrumentClient(
   });
 }
 
-/**
- * Sends a conditional write; when the server answers 501 to `If-None-Match` (it does not implement
- * conditional writes), reports it and sends the request again without the header.
- */
-async function sendConditional<Input extends { IfNoneMatch?: string | undefined }>(
-  input: Input,
-  send: (input: Input) => Promise<unknown>,
-  request: S3UploadRequest,
-): Promise<unknown> {
-  try {
-    return await send(input);
-  } catch (error) {
-    const unsupported = s3ErrorStatus(error) === 501 || s3ErrorName(error) === "NotImplemented";
-    if (input.IfNoneMatch === undefined || !unsupported) {
-      throw error;
-    }
-    request.onConditionalWriteUnsupported?.();
-    return send({ ...input, IfNoneMatch: undefined });
-  }
-}
-
-/**
- * Whether a write the SDK retried did land: when the response of the first try was lost, the retry
- * fails because the first try succeeded (412 for `If-None-Match`, NoSuchUpload for a second
- * CompleteMultipartUpload). If the object now carries exactly the ETag our write gives it, the
- * write is ours and succeeded. (A rival writing identical bytes in that instant is
- * indistinguishable, and harmless.)
- */
-async function wasWrittenDespite(
-  error: unknown,
-  client: S3Client,
-  params: Omit<PutObjectCommandInput, "Body">,
-  expectedEtag: string | undefined,
-): Promise<boolean> {
-  const attempts = (error as { $metadata?: { attempts?: number } }).$metadata?.attempts ?? 1;
-  const status = s3ErrorStatus(error);
-  const lostResponse = status === 412 || s3ErrorName(error) === "NoSuchUpload";
-  if (attempts < 2 || !lostResponse || expectedEtag === undefined) {
-    return false;
-  }
-  const head = await client
-    .send(new HeadObjectCommand({ Bucket: params.Bucket, Key: params.Key }))
-    .catch(() => undefined);
-  return head?.ETag?.replaceAll('"', "") === expectedEtag;
-}
-
 /** The ETag S3 gives a completed multipart upload: MD5 of the parts' binary MD5s, `-`, part count. */
 function multipartEtag(parts: readonly { ETag?: string | undefined }[]): string | undefined {
   const digests: Buffer[] = [];
@@ -350,36 +311,4 @@ async function abortMultipartUpload(
     }
     throw error;
   }
-}
-
-function checkSize(expected: number | undefined, actual: number): void {
-  if (expected !== undefined && expected !== actual) {
-    throw new StorageError(
-      "E_STORAGE_INTEGRITY",
-      `The body had ${actual} bytes but \`size\` said ${expected}: pass the body's real size (or none).`,
-    );
-  }
-}
-
-function checkMd5(expected: string | undefined, actual: string | undefined): void {
-  if (expected !== undefined && actual !== undefined && expected.toLowerCase() !== actual) {
-    throw new StorageError(
-      "E_STORAGE_INTEGRITY",
-      `The body's MD5 is ${actual} but \`md5\` said ${expected.toLowerCase()}: the data changed while it was read, or the given md5 is wrong.`,
-    );
-  }
-}
-
-function hexToBase64(hex: string): string {
-  return Buffer.from(assertMd5Hex(hex), "hex").toString("base64");
-}
-
-function assertMd5Hex(hex: string): string {
-  if (!/^[0-9a-fA-F]{32}$/.test(hex)) {
-    throw new StorageError(
-      "E_STORAGE_REQUEST",
-      `\`md5\` must be 32 hexadecimal digits, got ${JSON.stringify(hex)}.`,
-    );
-  }
-  return hex;
 }
