@@ -34,6 +34,13 @@ export interface LocalFile {
   name: string;
   /** Size in bytes. */
   size: number;
+  /** Its `mtime` when the walk saw it, in milliseconds since the epoch. */
+  modifiedTime?: number;
+  /**
+   * Its `ctime` when the walk saw it, in milliseconds since the epoch: any write moves it, and
+   * unlike `mtime` nobody can set it back, so an upload can tell that the file changed since.
+   */
+  changeTime?: number;
 }
 
 /** Options of {@link findLocalFiles}. */
@@ -185,7 +192,7 @@ async function visitEntry(
   if (entry.isFile()) {
     if (!walker.matches(name) || walker.isExcluded(name)) return;
     const stats = await statOrUndefined(path);
-    if (stats?.isFile()) walker.found({ path, name, size: stats.size });
+    if (stats?.isFile()) walker.found(toLocalFile(path, name, stats));
     return;
   }
   if (!entry.isSymbolicLink() || walker.policy === "skip") return;
@@ -213,7 +220,7 @@ async function visitEntry(
     return;
   }
   if (stats.isFile()) {
-    walker.found({ path, name, size: stats.size });
+    walker.found(toLocalFile(path, name, stats));
     return;
   }
   if (ancestors.includes(real)) {
@@ -223,6 +230,16 @@ async function visitEntry(
     return;
   }
   await walkFolder(walker, path, name, real, [...ancestors, real]);
+}
+
+function toLocalFile(path: string, name: string, stats: Stats): LocalFile {
+  return {
+    path,
+    name,
+    size: stats.size,
+    modifiedTime: stats.mtimeMs,
+    changeTime: stats.ctimeMs,
+  };
 }
 
 async function statOrUndefined(path: string): Promise<Stats | undefined> {

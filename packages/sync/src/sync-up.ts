@@ -63,6 +63,11 @@ export interface UploadSyncOptions {
   /** Passed to the store's multipart upload. @default the store's (8 MiB) */
   partSize?: number;
   /**
+   * Files of at most this many bytes (after gzip) go up in one request, streamed from disk; larger
+   * ones in parts (see `PutOptions.multipartThreshold`). @default the store's (the part size)
+   */
+  multipartThreshold?: number;
+  /**
    * Where compressed copies of gzipped files wait for their upload (a private folder is created in
    * it and removed at the end).
    * @default os.tmpdir()
@@ -345,6 +350,7 @@ async function executePlan(
         await uploadObject(store, step.item, {
           bodyPath: bodies.get(step.key),
           partSize: options.partSize,
+          multipartThreshold: options.multipartThreshold,
           onBytes: (bytes) => progress?.advance(bytes),
           signal: stepSignal,
         });

@@ -1,5 +1,7 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { Readable } from "node:stream";
+import type { PutOptions } from "@spotkit/storage";
 import { describe, expect, it } from "vitest";
 import { StorageError } from "../../storage/src/storage-error.js";
 import { sha256MetadataKey } from "./compare-content.js";
@@ -13,7 +15,7 @@ import { putOptionsFor, uploadObject } from "./upload-object.js";
 
 const folder = useTemporaryFolder("spotkit-upload-");
 
-function item(path: string, content: string): UploadItem {
+function item(path: string, content: string | Buffer): UploadItem {
   const digest = digestBytes(content);
   return {
     key: "site/a.txt",
@@ -98,6 +100,48 @@ describe("uploadObject", () => {
       code: "E_SYNC_FILE_CHANGED",
     });
     expect(store.requests.put).toBe(0);
+  });
+
+  it("refuses a streamed file that changed but kept its size, through the store's MD5 check", async () => {
+    const path = join(folder(), "big.bin");
+    const hashed = Buffer.alloc(200_000, "a");
+    await writeFile(path, Buffer.alloc(200_000, "b"));
+    const store = new MemoryStore();
+    const error = await uploadObject(store, item(path, hashed)).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(SyncError);
+    expect((error as SyncError).code).toBe("E_SYNC_FILE_CHANGED");
+    expect(store.objects.size).toBe(0);
+  });
+
+  it("sends a streamed file in one request when the store asks for its body again", async () => {
+    const path = join(folder(), "big.bin");
+    const content = Buffer.alloc(200_000, "c");
+    await writeFile(path, content);
+    const store = new MemoryStore();
+    const seen: PutOptions[] = [];
+    const put = store.put.bind(store);
+    let reopened = 0;
+    store.put = async (key, body, options = {}) => {
+      seen.push(options);
+      // A store retrying its one request: the first body is dropped, a fresh one is sent.
+      if (body instanceof Readable && options.openBody !== undefined) {
+        body.destroy();
+        reopened += 1;
+        return put(key, options.openBody(), options);
+      }
+      return put(key, body, options);
+    };
+    let reported = 0;
+    await uploadObject(store, item(path, content), {
+      multipartThreshold: 1024 * 1024,
+      onBytes: (bytes) => {
+        reported += bytes;
+      },
+    });
+    expect(seen[0]).toMatchObject({ multipartThreshold: 1024 * 1024, size: content.length });
+    expect(reopened).toBe(1);
+    expect(store.objects.get("site/a.txt")?.body.equals(content)).toBe(true);
+    expect(reported).toBe(content.length);
   });
 
   it("wraps the store's error, keeping its code in the message and as cause", async () => {

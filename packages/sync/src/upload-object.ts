@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { SpotkitError } from "@spotkit/runtime";
 import type { ObjectStore, PutOptions } from "@spotkit/storage";
 import { sha256MetadataKey } from "./compare-content.js";
 import { redirectMetadataKey } from "./compare-headers.js";
@@ -6,7 +7,7 @@ import type { UploadItem } from "./plan-upload.js";
 import { readSmallFile, smallFileLimit } from "./read-small-file.js";
 import { SyncError } from "./sync-error.js";
 import { transferError } from "./transfer-error.js";
-import { createUploadBody } from "./upload-body.js";
+import { createUploadBody, type UploadBody } from "./upload-body.js";
 
 /** Options of {@link uploadObject}. */
 export interface UploadObjectOptions {
@@ -14,6 +15,8 @@ export interface UploadObjectOptions {
   bodyPath?: string;
   /** Passed to the store as `PutOptions.partSize`. */
   partSize?: number;
+  /** Passed to the store as `PutOptions.multipartThreshold`. */
+  multipartThreshold?: number;
   /** Called with each chunk's size as it is read. */
   onBytes?: (bytes: number) => void;
   signal?: AbortSignal;
@@ -45,6 +48,9 @@ export function putOptionsFor(item: UploadItem, options: UploadObjectOptions = {
   if (headers.kmsKeyId !== undefined) putOptions.kmsKeyId = headers.kmsKeyId;
   if (item.redirect !== undefined) putOptions.websiteRedirectLocation = item.redirect;
   if (options.partSize !== undefined) putOptions.partSize = options.partSize;
+  if (options.multipartThreshold !== undefined) {
+    putOptions.multipartThreshold = options.multipartThreshold;
+  }
   if (options.signal !== undefined) putOptions.signal = options.signal;
   return putOptions;
 }
@@ -52,7 +58,10 @@ export function putOptionsFor(item: UploadItem, options: UploadObjectOptions = {
 /**
  * Uploads one item: a small file (see {@link smallFileLimit}) from memory, checked before the
  * request; a larger one streamed from its file (or compressed copy), failing before the end when
- * the bytes no longer match the digest the plan was made with.
+ * the bytes no longer match the digest the plan was made with (its size here, its MD5 in the
+ * store, which stores nothing then). The store may open the file again
+ * (`PutOptions.openBody`) to retry a request that sent it in one piece; progress counts each byte
+ * once.
  *
  * @throws {SyncError} `E_SYNC_FILE_CHANGED` when the file changed since it was hashed;
  *   `E_SYNC_TRANSFER` wrapping the store's error otherwise.
@@ -76,15 +85,42 @@ export async function uploadObject(
     await uploadSmallFile(store, item, path, putOptions, options.onBytes);
     return;
   }
-  const upload = createUploadBody(path, item.digest, options.onBytes);
+  // A compressed copy is ours alone; the local file is checked against how the walk saw it.
+  const expected =
+    options.bodyPath === undefined && item.file !== undefined
+      ? {
+          size: item.digest.size,
+          modifiedTime: item.file.modifiedTime,
+          changeTime: item.file.changeTime,
+        }
+      : { size: item.digest.size };
+  const opened: UploadBody[] = [];
+  let reported = 0;
+  const openBody = () => {
+    let position = 0;
+    const upload = createUploadBody(path, expected, (bytes) => {
+      position += bytes;
+      if (position > reported) {
+        options.onBytes?.(position - reported);
+        reported = position;
+      }
+    });
+    opened.push(upload);
+    return upload.body;
+  };
+  const first = openBody();
   try {
-    await store.put(item.key, upload.body, putOptions);
+    await store.put(item.key, first, { ...putOptions, openBody });
   } catch (error) {
-    if (upload.changed()) throw fileChanged(item, path, error);
+    // The store refuses a body whose MD5 is not the digest's: the file changed since it was hashed.
+    const mismatch = SpotkitError.isInstance(error) && error.code === "E_STORAGE_INTEGRITY";
+    if (mismatch || opened.some((upload) => upload.changed())) {
+      throw fileChanged(item, path, error);
+    }
     throw transferError(`Uploading ${item.file?.name ?? path} to ${item.key}`, error);
   } finally {
     // A store that failed before reading (refused credentials) leaves the file open otherwise.
-    upload.body.destroy();
+    for (const upload of opened) upload.body.destroy();
   }
 }
 
