@@ -144,6 +144,7 @@ describe("uploads", () => {
         dryRun: false,
         force: false,
         concurrency: 16,
+        multipartThreshold: 128 * 1024 * 1024,
       },
     });
   });
@@ -166,6 +167,25 @@ describe("uploads", () => {
       stripPrefix: "build/*/dist/",
       exclude: ["**/*.map"],
     });
+  });
+
+  it("takes multipart_threshold over part_size, which is the threshold when set alone", () => {
+    const mebibyte = 1024 * 1024;
+    const both = configFor(
+      { part_size: 16, multipart_threshold: 256 },
+      { sourceKind: "directory" },
+    );
+    expect(both.job.options).toMatchObject({
+      partSize: 16 * mebibyte,
+      multipartThreshold: 256 * mebibyte,
+    });
+    const alone = configFor({ multipart_threshold: 64 }, { sourceKind: "directory" });
+    expect(alone.job.options).toMatchObject({ multipartThreshold: 64 * mebibyte });
+    expect(alone.job.options).not.toHaveProperty("partSize");
+    const download = configFor({ download: true, multipart_threshold: 64 });
+    expect(download.warnings).toContain(
+      "multipart_threshold only applies to uploads; it is ignored with download.",
+    );
   });
 
   it("uploads a single file under its path", () => {
@@ -206,6 +226,7 @@ describe("uploads", () => {
         gzip: ["html", "css"],
       },
       partSize: 5 * 1024 * 1024,
+      multipartThreshold: 5 * 1024 * 1024,
       concurrency: 4,
       force: true,
       dryRun: true,

@@ -1,5 +1,5 @@
 import { join, resolve } from "node:path";
-import type { S3StoreConfig } from "@spotkit/storage";
+import type { S3StoreConfig } from "@spotkit/storage/s3";
 import type { DownloadSyncOptions, SyncRules, UploadSyncOptions } from "@spotkit/sync";
 import { toMetadataRule, toRuleValue } from "./rule-keys.js";
 import type { S3SyncRunSettings } from "./settings.js";
@@ -56,11 +56,20 @@ const uploadOnlySettings: ReadonlyArray<[keyof S3SyncRunSettings, (value: unknow
   ["gzip", isNonEmptyList],
   ["exclude", isNonEmptyList],
   ["part_size", isSet],
+  ["multipart_threshold", isSet],
   ["force", (value) => value === true],
 ];
 
-/** Bytes in a MiB, the unit of `part_size`. */
+/** Bytes in a MiB, the unit of `part_size` and `multipart_threshold`. */
 const mebibyte = 1024 * 1024;
+
+/**
+ * `multipart_threshold` when neither it nor `part_size` is set, in MiB. Below it a file goes up in
+ * one streamed PutObject, as rclone does below its 200 MiB cutoff: one request instead of a part
+ * per 8 MiB, and no part buffers in memory; above it, parts upload in parallel and a failure
+ * costs one part, not the whole file.
+ */
+export const defaultMultipartThresholdMebibytes = 128;
 
 /**
  * Maps the decoded settings to the store's configuration and the sync's options. Pure: it reads
@@ -194,6 +203,10 @@ function uploadOptions(settings: S3SyncRunSettings, inputs: S3SyncInputs): Uploa
     dryRun: settings.dry_run,
     force: settings.force,
     concurrency: settings.max_concurrency,
+    // With part_size alone, files larger than one part go up in parts, as they always did.
+    multipartThreshold:
+      (settings.multipart_threshold ?? settings.part_size ?? defaultMultipartThresholdMebibytes) *
+      mebibyte,
   };
   if (settings.exclude.length > 0) options.exclude = settings.exclude;
   if (settings.strip_prefix) options.stripPrefix = settings.strip_prefix;

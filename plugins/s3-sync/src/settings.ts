@@ -183,8 +183,13 @@ export const settings = {
   }),
   part_size: setting(z.int().min(5).max(5120).optional(), {
     description:
-      "Part size of multipart uploads, in MiB (5 to 5120). Files larger than one part are uploaded in parts. Default: 8.",
+      "Part size of multipart uploads, in MiB (5 to 5120). Files above multipart_threshold are uploaded in parts (above one part when part_size is set alone). Default: 8.",
     example: 16,
+  }),
+  multipart_threshold: setting(z.int().min(5).max(5120).optional(), {
+    description:
+      "Files up to this size, in MiB (5 to 5120), are uploaded in one request, streamed from disk; larger ones in parts of part_size. Default: part_size when it is set, else 128.",
+    example: 256,
   }),
   checksum_mode: setting(z.enum(["when_required", "when_supported"]).optional(), {
     description:
