@@ -31,6 +31,13 @@ export interface S3ClientSetup {
   secrets: string[];
   /** Tries per request, the first included, that the client was configured with. */
   maxAttempts: number;
+  /** The keep-alive agents the client sends through, for requests sent beside it. */
+  httpAgent: HttpAgent;
+  httpsAgent: HttpsAgent;
+  /** Milliseconds to wait for a connection. */
+  connectionTimeout: number;
+  /** Milliseconds a socket may stay idle. */
+  socketTimeout: number;
 }
 
 /** Attempts per request (the first included) when neither the settings nor the env say. */
@@ -95,6 +102,7 @@ export function createS3Client(settings: S3ClientSettings): S3ClientSetup {
     ...(protocol === "https:" && caBundle !== undefined ? { ca: readCaBundle(caBundle) } : {}),
     ...(settings.skipVerify ? { rejectUnauthorized: false } : {}),
   });
+  const httpAgent = new HttpAgent({ keepAlive: true, maxSockets: 64 });
   const client = new S3Client({
     region,
     ...(endpoint === undefined ? { followRegionRedirects: true } : { endpoint }),
@@ -106,13 +114,24 @@ export function createS3Client(settings: S3ClientSettings): S3ClientSetup {
     maxAttempts,
     logger: silentSdkLogger,
     requestHandler: {
-      httpAgent: new HttpAgent({ keepAlive: true, maxSockets: 64 }),
+      httpAgent,
       httpsAgent,
       connectionTimeout,
       socketTimeout,
     },
   });
-  return { client, region, endpoint, endpointLabel, secrets, maxAttempts };
+  return {
+    client,
+    region,
+    endpoint,
+    endpointLabel,
+    secrets,
+    maxAttempts,
+    httpAgent,
+    httpsAgent,
+    connectionTimeout,
+    socketTimeout,
+  };
 }
 
 // --- internal ---

@@ -3,6 +3,7 @@ import type { Readable } from "node:stream";
 import { PutObjectCommand, type PutObjectCommandInput, type S3Client } from "@aws-sdk/client-s3";
 import { retry } from "@spotkit/runtime";
 import { createCheckedBody } from "./checked-body.js";
+import type { DirectPut } from "./s3-direct-put.js";
 import { isRetryableS3Error } from "./s3-errors.js";
 import {
   type ConditionalWriteListener,
@@ -30,6 +31,8 @@ export interface S3PutObjectRequest extends ConditionalWriteListener {
   md5?: string;
   /** Opens a stream body again from its start, to retry its request. */
   openBody?: () => Readable;
+  /** Sends a buffer without the SDK's middleware when it can (see `createS3DirectPut`). */
+  directPut?: DirectPut;
   /** Tries of a streamed request, the first included, when `openBody` is given. */
   attempts: number;
   onProgress?: (bytesSent: number) => void;
@@ -79,6 +82,17 @@ async function putBuffer(request: S3PutObjectRequest, body: Uint8Array): Promise
     ContentLength: body.byteLength,
     ...(request.md5 === undefined ? {} : { ContentMD5: md5HexToBase64(request.md5) }),
   };
+  const direct = await request.directPut?.(
+    { ...params, ContentMD5: input.ContentMD5 },
+    body,
+    signal,
+  );
+  if (direct?.status === "stored") {
+    request.onProgress?.(body.byteLength);
+    return { ETag: direct.etag, VersionId: direct.versionId };
+  }
+  // A direct request that may have landed counts as a first try (see wasWrittenDespite).
+  const triedBefore = direct?.reached === true ? 1 : 0;
   try {
     const output = (await sendConditional(
       input,
@@ -90,7 +104,9 @@ async function putBuffer(request: S3PutObjectRequest, body: Uint8Array): Promise
   } catch (error) {
     signal?.throwIfAborted();
     const etag = md5 ?? createHash("md5").update(body).digest("hex");
-    if (await wasWrittenDespite(error, client, params, etag)) {
+    const attempts =
+      ((error as { $metadata?: { attempts?: number } }).$metadata?.attempts ?? 1) + triedBefore;
+    if (await wasWrittenDespite(error, client, params, etag, attempts)) {
       request.onProgress?.(body.byteLength);
       return { ETag: `"${etag}"` };
     }

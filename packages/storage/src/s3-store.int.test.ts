@@ -361,6 +361,41 @@ describe("createS3Store", () => {
       await proxy?.stop();
     });
 
+    it("sends each small put in one direct request, whatever its key and headers", {
+      timeout: 60_000,
+    }, async () => {
+      const keys = [
+        "direct/ü ñ 中.txt",
+        "direct/a+b=c&d?e#f;g,h.txt",
+        "direct/(1)*!'~$@.txt",
+        "direct/deep/er/plain.txt",
+      ];
+      proxy.resetStats();
+      for (const key of keys) {
+        const content = Buffer.from(`content of ${key}`);
+        await store.put(key, content, {
+          md5: md5(content),
+          contentType: "text/plain",
+          cacheControl: "max-age=60",
+          contentDisposition: "inline",
+          metadata: { "spotkit-sha256": sha256(content), Team: "web" },
+        });
+      }
+      expect(proxy.stats.requestsByMethod).toEqual({ PUT: keys.length });
+      for (const key of keys) {
+        const content = Buffer.from(`content of ${key}`);
+        expect(await store.head(key)).toMatchObject({
+          key,
+          size: content.length,
+          md5: md5(content),
+          contentType: "text/plain",
+          cacheControl: "max-age=60",
+          metadata: { "spotkit-sha256": sha256(content), team: "web" },
+        });
+        expect(await readAll((await store.get(key)).body)).toEqual(content);
+      }
+    });
+
     it("retries SlowDown three times on PUT", { timeout: 60_000 }, async () => {
       const rule = proxy.faults.add({
         match: { method: "PUT" },

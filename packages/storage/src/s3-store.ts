@@ -32,6 +32,7 @@ import type {
   PutResult,
 } from "./object-store.js";
 import { createS3Client } from "./s3-client.js";
+import { createS3DirectPut } from "./s3-direct-put.js";
 import { isRetryableS3Error, type S3ErrorContext, toS3StorageError } from "./s3-errors.js";
 import { putS3Object } from "./s3-put-object.js";
 import { createResumableBody } from "./s3-resumable-body.js";
@@ -151,7 +152,9 @@ export function createS3Store(config: S3StoreConfig): ObjectStore {
     throw new StorageError("E_STORAGE_REQUEST", "No bucket is set: set `bucket`.");
   }
   const storePrefix = normalizeStorePrefix(config.prefix);
-  const { client, endpointLabel, secrets, maxAttempts } = createS3Client(config);
+  const setup = createS3Client(config);
+  const { client, endpointLabel, secrets, maxAttempts } = setup;
+  const directPut = createS3DirectPut({ ...setup, bucket });
   const uploadMemory = createByteBudget(config.uploadMemoryLimit ?? defaultUploadMemoryLimit);
   /** Learnt on the first 501: this server does not implement `If-None-Match` on writes. */
   let conditionalWritesUnsupported = false;
@@ -294,6 +297,7 @@ export function createS3Store(config: S3StoreConfig): ObjectStore {
             ...common,
             body: content,
             attempts: maxAttempts,
+            directPut,
             ...(options.openBody ? { openBody: options.openBody } : {}),
           });
         }
