@@ -5,6 +5,7 @@ import type { Progress } from "@spotkit/runtime";
 import type { ObjectInfo, ObjectStore } from "@spotkit/storage";
 import { describeUploadAction } from "./describe-action.js";
 import { digestBytes, digestFile } from "./digest-file.js";
+import { createDigestPool, type DigestPool } from "./digest-pool.js";
 import { findLocalFiles, type LocalFile, type SymlinkPolicy } from "./find-local-files.js";
 import { listObjects } from "./list-objects.js";
 import { needsHead, planUpload, type UploadItem, type UploadPlan } from "./plan-upload.js";
@@ -82,10 +83,10 @@ export interface UploadSyncOptions {
  * Uploads local files to a store, transferring only what changed, with one listing of the target
  * and a `head` only for objects the listing cannot decide (see {@link needsHead}).
  *
- * Steps: walk the sources and list the target at once; hash every file (gzip first where a rule
- * says so); `head` the undecided objects; plan (see {@link planUpload}); upload in parallel;
- * delete, if asked, once every upload succeeded. If the walk or the listing fails, nothing is
- * written at all.
+ * Steps: walk the sources, then hash every file (on worker threads; gzip first where a rule says
+ * so), while the target is listed; `head` the undecided objects; plan (see {@link planUpload});
+ * upload in parallel; delete, if asked, once every upload succeeded. If the walk, the hashing or
+ * the listing fails, nothing is written at all.
  *
  * @throws {SyncError} for bad options, a missing source, key conflicts, transfer failures;
  *   the signal's reason when aborted.
@@ -99,28 +100,33 @@ export async function syncUp(options: UploadSyncOptions): Promise<SyncSummary> {
   const strip = createPrefixStripper(options.stripPrefix);
   signal?.throwIfAborted();
 
-  const [files, remote] = await walkAndList(options, prefix);
-  if (files.length === 0 && options.delete === true) {
-    throw new SyncError(
-      "E_SYNC_NO_FILES",
-      `No local file matched the source (${JSON.stringify(options.source)} in ${options.cwd}), and delete is on: refusing to delete every object under ${store.url}/${prefix}. Check the source, or delete the objects another way.`,
-    );
-  }
-  const entries = mapKeys(files, prefix, strip, options.rules?.redirects, logger);
-  const remoteByKey = new Map<string, ObjectInfo>(remote.map((object) => [object.key, object]));
-
   const temporary = await mkdtemp(join(options.temporaryFolder ?? tmpdir(), "spotkit-sync-"));
+  const digests = createDigestPool();
   try {
     const bodies = new Map<string, string>();
-    const items = await prepareItems(
-      entries,
-      headersFor,
-      temporary,
-      bodies,
-      remoteByKey,
-      options,
-      concurrency,
-    );
+    const gzipCopies = createCopyKeeper(bodies, options.force === true);
+    // Files are hashed while the listing is still coming in: neither waits for the other.
+    const [items, remote] = await walkListAndHash(options, prefix, async (files, walkSignal) => {
+      if (files.length === 0 && options.delete === true) {
+        throw new SyncError(
+          "E_SYNC_NO_FILES",
+          `No local file matched the source (${JSON.stringify(options.source)} in ${options.cwd}), and delete is on: refusing to delete every object under ${store.url}/${prefix}. Check the source, or delete the objects another way.`,
+        );
+      }
+      const entries = mapKeys(files, prefix, strip, options.rules?.redirects, logger);
+      return prepareItems(entries, {
+        headersFor,
+        temporary,
+        digests,
+        gzipCopies,
+        concurrency,
+        signal: walkSignal,
+      });
+    });
+    // Its threads hold memory the uploads can use.
+    await digests.close();
+    const remoteByKey = new Map<string, ObjectInfo>(remote.map((object) => [object.key, object]));
+    await gzipCopies.listed(remoteByKey);
 
     const force = options.force === true;
     const undecided = items.filter((item) => needsHead(item, remoteByKey.get(item.key), { force }));
@@ -169,6 +175,7 @@ export async function syncUp(options: UploadSyncOptions): Promise<SyncSummary> {
       seconds: secondsSince(startedAt),
     });
   } finally {
+    await digests.close();
     await rm(temporary, { recursive: true, force: true });
   }
 }
@@ -179,11 +186,16 @@ interface KeyedEntry {
   redirect?: { path: string; location: string };
 }
 
-/** Walks and lists at once; when one fails the other is aborted and nothing is written. */
-async function walkAndList(
+/**
+ * Walks the sources and hands the files to `prepare` (which hashes them) while the target is being
+ * listed. When one side fails the other is aborted, nothing is written, and the failure that came
+ * first is thrown, not the abort it caused on the other side.
+ */
+async function walkListAndHash<T>(
   options: UploadSyncOptions,
   prefix: string,
-): Promise<[LocalFile[], ObjectInfo[]]> {
+  prepare: (files: LocalFile[], signal: AbortSignal) => Promise<T>,
+): Promise<[T, ObjectInfo[]]> {
   const controller = new AbortController();
   const signal =
     options.signal === undefined
@@ -193,24 +205,25 @@ async function walkAndList(
     controller.abort(error);
     throw error;
   };
-  const walk = findLocalFiles({
+  const local = findLocalFiles({
     cwd: options.cwd,
     source: options.source,
     exclude: options.exclude,
     symlinks: options.symlinks,
     signal,
     onWarning: (message) => options.logger?.warn(message),
-  }).catch(stopOther);
+  })
+    .then((files) => prepare(files, signal))
+    .catch(stopOther);
   const listing = listObjects(options.store, prefix, signal).catch((error: unknown) =>
     stopOther(transferError(`Listing ${options.store.url} under ${JSON.stringify(prefix)}`, error)),
   );
-  const [files, remote] = await Promise.allSettled([walk, listing]);
+  const [prepared, remote] = await Promise.allSettled([local, listing]);
   options.signal?.throwIfAborted();
-  // Report the failure that came first, not the abort it caused in the other task.
-  if (files.status === "rejected" || remote.status === "rejected") {
+  if (prepared.status === "rejected" || remote.status === "rejected") {
     throw controller.signal.reason;
   }
-  return [files.value, remote.value];
+  return [prepared.value, remote.value];
 }
 
 /** Gives every file and redirect its key; two files on one key are an error, a redirect wins. */
@@ -257,25 +270,30 @@ function mapKeys(
   return [...byKey.values()];
 }
 
+/** What {@link prepareItems} works with. */
+interface PrepareContext {
+  headersFor: (name: string) => ObjectHeaders;
+  temporary: string;
+  digests: DigestPool;
+  gzipCopies: CopyKeeper;
+  concurrency: number;
+  signal: AbortSignal;
+}
+
 /**
- * Hashes every file (gzip into the temporary folder first where a rule says so). A compressed
- * copy is kept only while its upload is still possible, so the temporary folder holds at most the
- * compressed files that changed.
+ * Hashes every file: on the digest pool's threads, or (where a rule says gzip) through gzip into
+ * the temporary folder on this thread, so that a compressed body is compressed once only.
  */
 async function prepareItems(
   entries: readonly KeyedEntry[],
-  headersFor: (name: string) => ObjectHeaders,
-  temporary: string,
-  bodies: Map<string, string>,
-  remoteByKey: ReadonlyMap<string, ObjectInfo>,
-  options: UploadSyncOptions,
-  concurrency: number,
+  context: PrepareContext,
 ): Promise<UploadItem[]> {
+  const { headersFor, temporary, digests, gzipCopies } = context;
   const items: UploadItem[] = [];
   const indexed = entries.map((entry, index) => ({ entry, index }));
   await runConcurrently(
     indexed,
-    concurrency,
+    context.concurrency,
     async ({ entry, index }, signal) => {
       if (entry.redirect !== undefined) {
         const {
@@ -293,27 +311,61 @@ async function prepareItems(
       }
       const file = entry.file as LocalFile;
       const headers = headersFor(file.name);
-      const bodyPath = headers.gzip ? join(temporary, `${index}.gz`) : undefined;
+      if (!headers.gzip) {
+        const digest = await digests.digest(file.path, file.size, signal);
+        items.push({ key: entry.key, file, digest, headers });
+        return;
+      }
+      const bodyPath = join(temporary, `${index}.gz`);
       const digest = await digestFile(file.path, {
         size: file.size,
-        gzip: headers.gzip,
+        gzip: true,
         saveTo: bodyPath,
         signal,
       });
       const item: UploadItem = { key: entry.key, file, digest, headers };
       items.push(item);
-      if (bodyPath === undefined) return;
-      const object = remoteByKey.get(entry.key);
-      const force = options.force === true;
-      const unchanged =
-        !needsHead(item, object, { force }) &&
-        planUpload([item], object === undefined ? [] : [object], { force }).skips.length === 1;
-      if (unchanged) await rm(bodyPath, { force: true });
-      else bodies.set(entry.key, bodyPath);
+      await gzipCopies.add(item, bodyPath);
     },
-    options.signal,
+    context.signal,
   );
   return items;
+}
+
+/** Keeps the compressed copies that may be uploaded, and removes the others. */
+interface CopyKeeper {
+  /** A compressed copy was written for `item`. */
+  add(item: UploadItem, bodyPath: string): Promise<void>;
+  /** The listing arrived: copies of items the store already holds are removed. */
+  listed(remoteByKey: ReadonlyMap<string, ObjectInfo>): Promise<void>;
+}
+
+/**
+ * Keeps a compressed copy only while its upload is still possible: once the listing is known, the
+ * copy of an item the store already holds is removed at once, so that the temporary folder holds
+ * the compressed files that changed, plus those hashed before the listing arrived.
+ */
+function createCopyKeeper(bodies: Map<string, string>, force: boolean): CopyKeeper {
+  let remote: ReadonlyMap<string, ObjectInfo> | undefined;
+  const waiting: { item: UploadItem; bodyPath: string }[] = [];
+  const decide = async (item: UploadItem, bodyPath: string, known: typeof remote) => {
+    const object = known?.get(item.key);
+    const unchanged =
+      !needsHead(item, object, { force }) &&
+      planUpload([item], object === undefined ? [] : [object], { force }).skips.length === 1;
+    if (unchanged) await rm(bodyPath, { force: true });
+    else bodies.set(item.key, bodyPath);
+  };
+  return {
+    async add(item, bodyPath) {
+      if (remote === undefined) waiting.push({ item, bodyPath });
+      else await decide(item, bodyPath, remote);
+    },
+    async listed(remoteByKey) {
+      remote = remoteByKey;
+      for (const { item, bodyPath } of waiting.splice(0)) await decide(item, bodyPath, remote);
+    },
+  };
 }
 
 function logPlan(plan: UploadPlan, options: UploadSyncOptions): void {

@@ -1,0 +1,72 @@
+import { randomBytes } from "node:crypto";
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { digestBytes } from "./digest-file.js";
+import { createDigestPool, type DigestPool } from "./digest-pool.js";
+import { useTemporaryFolder } from "./test-support/temporary-folder.js";
+
+const folder = useTemporaryFolder("spotkit-digest-pool-");
+let pool: DigestPool | undefined;
+afterEach(async () => {
+  await pool?.close();
+  pool = undefined;
+});
+
+describe("createDigestPool", () => {
+  it("hashes small, empty and large files as digestBytes does, many at once", async () => {
+    pool = createDigestPool({ threads: 2 });
+    const contents = [
+      Buffer.alloc(0),
+      Buffer.from("hello"),
+      randomBytes(3 * 1024 * 1024 + 17),
+      ...Array.from({ length: 300 }, (_, index) => randomBytes(index * 13)),
+    ];
+    const paths = await Promise.all(
+      contents.map(async (content, index) => {
+        const path = join(folder(), `file-${index}`);
+        await writeFile(path, content);
+        return path;
+      }),
+    );
+    const digests = await Promise.all(
+      paths.map((path, index) => pool?.digest(path, contents[index]?.length ?? 0)),
+    );
+    expect(digests).toEqual(contents.map((content) => digestBytes(content)));
+  });
+
+  it("digests the file as it is now, whatever size it was listed with", async () => {
+    pool = createDigestPool({ threads: 1 });
+    const path = join(folder(), "grown");
+    await writeFile(path, "grown since the walk");
+    expect(await pool.digest(path, 3)).toEqual(digestBytes("grown since the walk"));
+  });
+
+  it("rejects with the file system's code for a missing file, and goes on with the others", async () => {
+    pool = createDigestPool({ threads: 1 });
+    const present = join(folder(), "present");
+    await writeFile(present, "here");
+    const [missing, found] = await Promise.allSettled([
+      pool.digest(join(folder(), "missing"), 10),
+      pool.digest(present, 4),
+    ]);
+    expect(missing.status).toBe("rejected");
+    expect((missing as PromiseRejectedResult).reason).toMatchObject({ code: "ENOENT" });
+    expect(found).toEqual({ status: "fulfilled", value: digestBytes("here") });
+  });
+
+  it("rejects with the signal's reason when aborted, and everything once closed", async () => {
+    pool = createDigestPool({ threads: 1 });
+    const path = join(folder(), "a");
+    await writeFile(path, "a");
+    const controller = new AbortController();
+    const aborted = pool.digest(path, 1, controller.signal);
+    controller.abort(new Error("stop"));
+    await expect(aborted).rejects.toThrow("stop");
+    await expect(pool.digest(path, 1, controller.signal)).rejects.toThrow("stop");
+    const unfinished = pool.digest(path, 1);
+    await pool.close();
+    await expect(unfinished).rejects.toThrow(/closed/);
+    await expect(pool.digest(path, 1)).rejects.toThrow(/closed/);
+  });
+});

@@ -1,0 +1,197 @@
+import { availableParallelism } from "node:os";
+import { Worker } from "node:worker_threads";
+import type { ContentDigest } from "./digest-file.js";
+
+/** Options of {@link createDigestPool}. */
+export interface DigestPoolOptions {
+  /** Worker threads. @default the number of CPUs, at most 4 */
+  threads?: number;
+}
+
+/** Hashes files on worker threads. */
+export interface DigestPool {
+  /**
+   * Size, MD5 and SHA-256 of a file's bytes as they are now (whatever size it was listed with).
+   * Rejects with the file system's error (`ENOENT`…, with its `code`), or the signal's reason.
+   *
+   * @param size the size the file was listed with, to batch small files together.
+   */
+  digest(path: string, size: number, signal?: AbortSignal): Promise<ContentDigest>;
+  /** Stops the threads; digests not finished yet reject. */
+  close(): Promise<void>;
+}
+
+/**
+ * Files sent to a thread in one message, at most; a batch also closes once it holds this many
+ * bytes, so that one large file does not hold up many small ones behind it.
+ */
+const batchFiles = 128;
+const batchBytes = 4 * 1024 * 1024;
+
+/**
+ * The thread's code, run with `eval` so that a plugin bundled into one file needs no second file.
+ * It reads each file with one reused 1 MiB buffer and synchronous calls (it has nothing else to
+ * do meanwhile), and hashes it with MD5 and SHA-256 in the same pass.
+ */
+const workerSource = `
+const { parentPort } = require("node:worker_threads");
+const { closeSync, openSync, readSync } = require("node:fs");
+const { createHash } = require("node:crypto");
+const buffer = Buffer.allocUnsafe(1024 * 1024);
+function digest(path) {
+  const md5 = createHash("md5");
+  const sha256 = createHash("sha256");
+  let size = 0;
+  const descriptor = openSync(path, "r");
+  try {
+    for (;;) {
+      const read = readSync(descriptor, buffer, 0, buffer.length, null);
+      if (read === 0) break;
+      const chunk = buffer.subarray(0, read);
+      md5.update(chunk);
+      sha256.update(chunk);
+      size += read;
+    }
+  } finally {
+    closeSync(descriptor);
+  }
+  return { size, md5: md5.digest("hex"), sha256: sha256.digest("hex") };
+}
+parentPort.on("message", (batch) => {
+  parentPort.postMessage(batch.map(({ id, path }) => {
+    try {
+      return { id, digest: digest(path) };
+    } catch (error) {
+      return { id, error: { message: String(error && error.message), code: error && error.code } };
+    }
+  }));
+});
+`;
+
+interface Request {
+  id: number;
+  path: string;
+  size: number;
+  resolve: (digest: ContentDigest) => void;
+  reject: (error: unknown) => void;
+  cleanup: () => void;
+}
+
+interface Reply {
+  id: number;
+  digest?: ContentDigest;
+  error?: { message: string; code?: string };
+}
+
+interface Thread {
+  worker: Worker;
+  busy: boolean;
+}
+
+/**
+ * Creates a pool of threads that hash files, so that hashing (as much CPU as the upload itself)
+ * runs beside the main thread's listing, planning and transfers, on every core. Threads start on
+ * the first digest, do not keep the process alive, and stop on {@link DigestPool.close}.
+ *
+ * Small files are sent in batches: a message per file would cost more than hashing it.
+ */
+export function createDigestPool(options: DigestPoolOptions = {}): DigestPool {
+  const size = Math.max(1, options.threads ?? Math.min(4, availableParallelism()));
+  const threads: Thread[] = [];
+  const queue: Request[] = [];
+  const pending = new Map<number, Request>();
+  let nextId = 0;
+  let closed = false;
+  let scheduled = false;
+
+  const settle = (reply: Reply) => {
+    const request = pending.get(reply.id);
+    if (request === undefined) return;
+    pending.delete(reply.id);
+    request.cleanup();
+    if (reply.digest !== undefined) {
+      request.resolve(reply.digest);
+      return;
+    }
+    const error = new Error(reply.error?.message ?? "The file could not be hashed.");
+    if (reply.error?.code !== undefined) Object.assign(error, { code: reply.error.code });
+    request.reject(error);
+  };
+
+  const failAll = (error: unknown) => {
+    for (const request of [...queue, ...pending.values()]) {
+      request.cleanup();
+      request.reject(error);
+    }
+    queue.length = 0;
+    pending.clear();
+  };
+
+  const startThread = (): Thread => {
+    const worker = new Worker(workerSource, { eval: true });
+    worker.unref();
+    const thread: Thread = { worker, busy: false };
+    worker.on("message", (replies: Reply[]) => {
+      thread.busy = false;
+      for (const reply of replies) settle(reply);
+      dispatch();
+    });
+    worker.on("error", (error) => {
+      if (!closed) failAll(error);
+    });
+    threads.push(thread);
+    return thread;
+  };
+
+  const dispatch = () => {
+    while (queue.length > 0 && !closed) {
+      const thread =
+        threads.find((candidate) => !candidate.busy) ??
+        (threads.length < size ? startThread() : undefined);
+      if (thread === undefined) return;
+      const batch: Request[] = [];
+      let bytes = 0;
+      while (queue.length > 0 && batch.length < batchFiles && bytes < batchBytes) {
+        const request = queue.shift() as Request;
+        batch.push(request);
+        pending.set(request.id, request);
+        bytes += request.size;
+      }
+      thread.busy = true;
+      thread.worker.postMessage(batch.map(({ id, path }) => ({ id, path })));
+    }
+  };
+
+  return {
+    digest(path, fileSize, signal) {
+      if (closed) return Promise.reject(new Error("The digest pool is closed."));
+      if (signal?.aborted) return Promise.reject(signal.reason);
+      return new Promise<ContentDigest>((resolve, reject) => {
+        const id = nextId++;
+        const onAbort = () => {
+          const index = queue.findIndex((request) => request.id === id);
+          if (index !== -1) queue.splice(index, 1);
+          pending.delete(id);
+          reject(signal?.reason);
+        };
+        signal?.addEventListener("abort", onAbort, { once: true });
+        const cleanup = () => signal?.removeEventListener("abort", onAbort);
+        queue.push({ id, path, size: fileSize, resolve, reject, cleanup });
+        // Requests made in the same tick go out together.
+        if (!scheduled) {
+          scheduled = true;
+          setImmediate(() => {
+            scheduled = false;
+            dispatch();
+          });
+        }
+      });
+    },
+    async close() {
+      closed = true;
+      failAll(new Error("The digest pool was closed before the file was hashed."));
+      await Promise.all(threads.map((thread) => thread.worker.terminate()));
+      threads.length = 0;
+    },
+  };
+}
