@@ -12,13 +12,17 @@ export interface DigestPoolOptions {
 export interface DigestPool {
   /**
    * Size, MD5 and SHA-256 of a file's bytes as they are now (whatever size it was listed with).
-   * Rejects with the file system's error (`ENOENT`…, with its `code`), or the signal's reason.
+   * Rejects with the file system's error (`ENOENT`…, with its `code`), or with the reason the
+   * pool was closed for.
    *
    * @param size the size the file was listed with, to batch small files together.
    */
-  digest(path: string, size: number, signal?: AbortSignal): Promise<ContentDigest>;
-  /** Stops the threads; digests not finished yet reject. */
-  close(): Promise<void>;
+  digest(path: string, size: number): Promise<ContentDigest>;
+  /**
+   * Stops the threads; digests not finished yet reject with `reason`. To abort the hashing, close
+   * the pool: a listener per digest on one shared signal would cost more than the hashing.
+   */
+  close(reason?: unknown): Promise<void>;
 }
 
 /**
@@ -27,6 +31,12 @@ export interface DigestPool {
  */
 const batchFiles = 128;
 const batchBytes = 4 * 1024 * 1024;
+
+/**
+ * Batches a thread may have waiting: while the main thread is busy (parsing a listing page), a
+ * worker goes on with its next batch instead of waiting to be sent one.
+ */
+const batchesPerThread = 3;
 
 /**
  * The thread's code, run with `eval` so that a plugin bundled into one file needs no second file.
@@ -74,7 +84,6 @@ interface Request {
   size: number;
   resolve: (digest: ContentDigest) => void;
   reject: (error: unknown) => void;
-  cleanup: () => void;
 }
 
 interface Reply {
@@ -85,7 +94,8 @@ interface Reply {
 
 interface Thread {
   worker: Worker;
-  busy: boolean;
+  /** Batches sent and not answered yet. */
+  batches: number;
 }
 
 /**
@@ -103,12 +113,12 @@ export function createDigestPool(options: DigestPoolOptions = {}): DigestPool {
   let nextId = 0;
   let closed = false;
   let scheduled = false;
+  let closedReason: unknown;
 
   const settle = (reply: Reply) => {
     const request = pending.get(reply.id);
     if (request === undefined) return;
     pending.delete(reply.id);
-    request.cleanup();
     if (reply.digest !== undefined) {
       request.resolve(reply.digest);
       return;
@@ -119,10 +129,7 @@ export function createDigestPool(options: DigestPoolOptions = {}): DigestPool {
   };
 
   const failAll = (error: unknown) => {
-    for (const request of [...queue, ...pending.values()]) {
-      request.cleanup();
-      request.reject(error);
-    }
+    for (const request of [...queue, ...pending.values()]) request.reject(error);
     queue.length = 0;
     pending.clear();
   };
@@ -130,9 +137,9 @@ export function createDigestPool(options: DigestPoolOptions = {}): DigestPool {
   const startThread = (): Thread => {
     const worker = new Worker(workerSource, { eval: true });
     worker.unref();
-    const thread: Thread = { worker, busy: false };
+    const thread: Thread = { worker, batches: 0 };
     worker.on("message", (replies: Reply[]) => {
-      thread.busy = false;
+      thread.batches -= 1;
       for (const reply of replies) settle(reply);
       dispatch();
     });
@@ -145,9 +152,18 @@ export function createDigestPool(options: DigestPoolOptions = {}): DigestPool {
 
   const dispatch = () => {
     while (queue.length > 0 && !closed) {
+      // The least busy thread, or a new one while some are missing and all have work.
+      const idlest = threads.reduce<Thread | undefined>(
+        (best, candidate) =>
+          best === undefined || candidate.batches < best.batches ? candidate : best,
+        undefined,
+      );
       const thread =
-        threads.find((candidate) => !candidate.busy) ??
-        (threads.length < size ? startThread() : undefined);
+        idlest !== undefined && (idlest.batches === 0 || threads.length >= size)
+          ? idlest.batches < batchesPerThread
+            ? idlest
+            : undefined
+          : startThread();
       if (thread === undefined) return;
       const batch: Request[] = [];
       let bytes = 0;
@@ -157,26 +173,16 @@ export function createDigestPool(options: DigestPoolOptions = {}): DigestPool {
         pending.set(request.id, request);
         bytes += request.size;
       }
-      thread.busy = true;
+      thread.batches += 1;
       thread.worker.postMessage(batch.map(({ id, path }) => ({ id, path })));
     }
   };
 
   return {
-    digest(path, fileSize, signal) {
-      if (closed) return Promise.reject(new Error("The digest pool is closed."));
-      if (signal?.aborted) return Promise.reject(signal.reason);
+    digest(path, fileSize) {
+      if (closed) return Promise.reject(closedReason);
       return new Promise<ContentDigest>((resolve, reject) => {
-        const id = nextId++;
-        const onAbort = () => {
-          const index = queue.findIndex((request) => request.id === id);
-          if (index !== -1) queue.splice(index, 1);
-          pending.delete(id);
-          reject(signal?.reason);
-        };
-        signal?.addEventListener("abort", onAbort, { once: true });
-        const cleanup = () => signal?.removeEventListener("abort", onAbort);
-        queue.push({ id, path, size: fileSize, resolve, reject, cleanup });
+        queue.push({ id: nextId++, path, size: fileSize, resolve, reject });
         // Requests made in the same tick go out together.
         if (!scheduled) {
           scheduled = true;
@@ -187,9 +193,12 @@ export function createDigestPool(options: DigestPoolOptions = {}): DigestPool {
         }
       });
     },
-    async close() {
-      closed = true;
-      failAll(new Error("The digest pool was closed before the file was hashed."));
+    async close(reason = new Error("The digest pool was closed before the file was hashed.")) {
+      if (!closed) {
+        closed = true;
+        closedReason = reason;
+        failAll(reason);
+      }
       await Promise.all(threads.map((thread) => thread.worker.terminate()));
       threads.length = 0;
     },

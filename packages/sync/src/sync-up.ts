@@ -281,8 +281,15 @@ interface PrepareContext {
 }
 
 /**
+ * Files handed to the digest pool at once. The pool has its own few threads; many requests in
+ * flight let it send small files to them in batches rather than a handful at a time.
+ */
+const digestsInFlight = 1024;
+
+/**
  * Hashes every file: on the digest pool's threads, or (where a rule says gzip) through gzip into
- * the temporary folder on this thread, so that a compressed body is compressed once only.
+ * the temporary folder on this thread, `concurrency` at a time, so that a compressed body is
+ * compressed once only. When one fails, the others stop.
  */
 async function prepareItems(
   entries: readonly KeyedEntry[],
@@ -290,45 +297,69 @@ async function prepareItems(
 ): Promise<UploadItem[]> {
   const { headersFor, temporary, digests, gzipCopies } = context;
   const items: UploadItem[] = [];
-  const indexed = entries.map((entry, index) => ({ entry, index }));
-  await runConcurrently(
-    indexed,
-    context.concurrency,
-    async ({ entry, index }, signal) => {
-      if (entry.redirect !== undefined) {
-        const {
-          gzip: _gzip,
-          contentEncoding: _encoding,
-          ...headers
-        } = headersFor(entry.redirect.path);
-        items.push({
-          key: entry.key,
-          redirect: entry.redirect.location,
-          digest: digestBytes(new Uint8Array(0)),
-          headers: { ...headers, gzip: false },
-        });
-        return;
-      }
-      const file = entry.file as LocalFile;
-      const headers = headersFor(file.name);
-      if (!headers.gzip) {
-        const digest = await digests.digest(file.path, file.size, signal);
-        items.push({ key: entry.key, file, digest, headers });
-        return;
-      }
-      const bodyPath = join(temporary, `${index}.gz`);
-      const digest = await digestFile(file.path, {
-        size: file.size,
-        gzip: true,
-        saveTo: bodyPath,
-        signal,
+  const plain: { key: string; file: LocalFile; headers: ObjectHeaders }[] = [];
+  const compressed: { key: string; file: LocalFile; headers: ObjectHeaders; index: number }[] = [];
+  for (const [index, entry] of entries.entries()) {
+    if (entry.redirect !== undefined) {
+      const {
+        gzip: _gzip,
+        contentEncoding: _encoding,
+        ...headers
+      } = headersFor(entry.redirect.path);
+      items.push({
+        key: entry.key,
+        redirect: entry.redirect.location,
+        digest: digestBytes(new Uint8Array(0)),
+        headers: { ...headers, gzip: false },
       });
-      const item: UploadItem = { key: entry.key, file, digest, headers };
-      items.push(item);
-      await gzipCopies.add(item, bodyPath);
-    },
-    context.signal,
-  );
+      continue;
+    }
+    const file = entry.file as LocalFile;
+    const headers = headersFor(file.name);
+    if (headers.gzip) compressed.push({ key: entry.key, file, headers, index });
+    else plain.push({ key: entry.key, file, headers });
+  }
+
+  const controller = new AbortController();
+  const signal = AbortSignal.any([context.signal, controller.signal]);
+  const stopOther = (error: unknown): never => {
+    controller.abort(error);
+    throw error;
+  };
+  // Hashes in flight end at once, with the reason.
+  const closeDigests = () => void digests.close(signal.reason);
+  signal.addEventListener("abort", closeDigests, { once: true });
+  const results = await Promise.allSettled([
+    runConcurrently(
+      plain,
+      digestsInFlight,
+      async ({ key, file, headers }) => {
+        const digest = await digests.digest(file.path, file.size);
+        items.push({ key, file, digest, headers });
+      },
+      signal,
+    ).catch(stopOther),
+    runConcurrently(
+      compressed,
+      context.concurrency,
+      async ({ key, file, headers, index }, itemSignal) => {
+        const bodyPath = join(temporary, `${index}.gz`);
+        const digest = await digestFile(file.path, {
+          size: file.size,
+          gzip: true,
+          saveTo: bodyPath,
+          signal: itemSignal,
+        });
+        const item: UploadItem = { key, file, digest, headers };
+        items.push(item);
+        await gzipCopies.add(item, bodyPath);
+      },
+      signal,
+    ).catch(stopOther),
+  ]);
+  signal.removeEventListener("abort", closeDigests);
+  context.signal.throwIfAborted();
+  if (results.some((result) => result.status === "rejected")) throw controller.signal.reason;
   return items;
 }
 
