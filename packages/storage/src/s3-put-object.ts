@@ -3,7 +3,7 @@ import type { Readable } from "node:stream";
 import { PutObjectCommand, type PutObjectCommandInput, type S3Client } from "@aws-sdk/client-s3";
 import { retry } from "@spotkit/runtime";
 import { createCheckedBody } from "./checked-body.js";
-import type { DirectPut } from "./s3-direct-put.js";
+import type { DirectPut } from "./s3-direct.js";
 import { isRetryableS3Error } from "./s3-errors.js";
 import {
   type ConditionalWriteListener,
@@ -31,7 +31,7 @@ export interface S3PutObjectRequest extends ConditionalWriteListener {
   md5?: string;
   /** Opens a stream body again from its start, to retry its request. */
   openBody?: () => Readable;
-  /** Sends a buffer without the SDK's middleware when it can (see `createS3DirectPut`). */
+  /** Sends a buffer without the SDK's middleware when it can (see `createS3Direct`). */
   directPut?: DirectPut;
   /** Tries of a streamed request, the first included, when `openBody` is given. */
   attempts: number;

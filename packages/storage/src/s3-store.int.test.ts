@@ -19,6 +19,7 @@ import type { ObjectStore } from "./object-store.js";
 import {
   chunked,
   collect,
+  compareUtf8,
   describeObjectStoreContract,
   expectStorageError,
   md5,
@@ -394,6 +395,25 @@ describe("createS3Store", () => {
         });
         expect(await readAll((await store.get(key)).body)).toEqual(content);
       }
+      // Listed directly too: one request, every key as it was written.
+      proxy.resetStats();
+      const listed = await collect(store.list({ prefix: "direct/", delimiter: "/" }));
+      expect(proxy.stats.requestsByMethod).toEqual({ GET: 1 });
+      const expected = [
+        ...keys.filter((key) => !key.startsWith("direct/deep/")),
+        "direct/deep/",
+      ].sort(compareUtf8);
+      expect(listed).toEqual(
+        expected.map((name) =>
+          name.endsWith("/")
+            ? { type: "prefix", prefix: name }
+            : expect.objectContaining({
+                type: "object",
+                key: name,
+                md5: md5(Buffer.from(`content of ${name}`)),
+              }),
+        ),
+      );
     });
 
     it("retries SlowDown three times on PUT", { timeout: 60_000 }, async () => {

@@ -32,7 +32,7 @@ import type {
   PutResult,
 } from "./object-store.js";
 import { createS3Client } from "./s3-client.js";
-import { createS3DirectPut } from "./s3-direct-put.js";
+import { createS3Direct } from "./s3-direct.js";
 import { isRetryableS3Error, type S3ErrorContext, toS3StorageError } from "./s3-errors.js";
 import { putS3Object } from "./s3-put-object.js";
 import { createResumableBody } from "./s3-resumable-body.js";
@@ -154,7 +154,7 @@ export function createS3Store(config: S3StoreConfig): ObjectStore {
   const storePrefix = normalizeStorePrefix(config.prefix);
   const setup = createS3Client(config);
   const { client, endpointLabel, secrets, maxAttempts } = setup;
-  const directPut = createS3DirectPut({ ...setup, bucket });
+  const direct = createS3Direct({ ...setup, bucket });
   const uploadMemory = createByteBudget(config.uploadMemoryLimit ?? defaultUploadMemoryLimit);
   /** Learnt on the first 501: this server does not implement `If-None-Match` on writes. */
   let conditionalWritesUnsupported = false;
@@ -219,22 +219,26 @@ export function createS3Store(config: S3StoreConfig): ObjectStore {
       const prefix = joinObjectKey(storePrefix, validateListPrefix(options.prefix ?? ""));
       let continuationToken: string | undefined;
       for (let page = 0; ; page++) {
-        const output = await call(
-          context("ListObjectsV2"),
-          () =>
-            client.send(
-              new ListObjectsV2Command({
-                Bucket: bucket,
-                ...(prefix === "" ? {} : { Prefix: prefix }),
-                ...(options.delimiter ? { Delimiter: options.delimiter } : {}),
-                ...(continuationToken === undefined
-                  ? {}
-                  : { ContinuationToken: continuationToken }),
-              }),
-              { abortSignal: options.signal },
-            ),
-          options.signal,
-        );
+        const token = continuationToken;
+        const output =
+          (await direct.listPage(
+            { prefix, delimiter: options.delimiter, continuationToken: token },
+            options.signal,
+          )) ??
+          (await call(
+            context("ListObjectsV2"),
+            () =>
+              client.send(
+                new ListObjectsV2Command({
+                  Bucket: bucket,
+                  ...(prefix === "" ? {} : { Prefix: prefix }),
+                  ...(options.delimiter ? { Delimiter: options.delimiter } : {}),
+                  ...(token === undefined ? {} : { ContinuationToken: token }),
+                }),
+                { abortSignal: options.signal },
+              ),
+            options.signal,
+          ));
         yield* mergePage(storePrefix, output.Contents ?? [], output.CommonPrefixes ?? []);
         if (!output.IsTruncated) {
           return;
@@ -297,7 +301,7 @@ export function createS3Store(config: S3StoreConfig): ObjectStore {
             ...common,
             body: content,
             attempts: maxAttempts,
-            directPut,
+            directPut: direct.putObject,
             ...(options.openBody ? { openBody: options.openBody } : {}),
           });
         }
@@ -521,7 +525,7 @@ function* mergePage(
   contents: readonly { Key?: string; Size?: number; LastModified?: Date; ETag?: string }[],
   commonPrefixes: readonly { Prefix?: string }[],
 ): Iterable<ListEntry> {
-  const entries: { sortKey: string; entry: ListEntry }[] = [];
+  const entries: { sortKey: Buffer; entry: ListEntry }[] = [];
   for (const object of contents) {
     const key = object.Key === undefined ? undefined : relativeObjectKey(storePrefix, object.Key);
     if (key === undefined || key === "") {
@@ -534,19 +538,25 @@ function* mergePage(
       ...readEtag(object.ETag),
       ...(object.LastModified ? { lastModified: object.LastModified } : {}),
     };
-    entries.push({ sortKey: object.Key as string, entry });
+    entries.push({ sortKey: Buffer.from(object.Key as string), entry });
   }
   for (const common of commonPrefixes) {
     const prefix =
       common.Prefix === undefined ? undefined : relativeObjectKey(storePrefix, common.Prefix);
     if (prefix !== undefined && prefix !== "") {
-      entries.push({ sortKey: common.Prefix as string, entry: { type: "prefix", prefix } });
+      entries.push({
+        sortKey: Buffer.from(common.Prefix as string),
+        entry: { type: "prefix", prefix },
+      });
     }
   }
-  // S3 orders keys by their UTF-8 bytes; so does Buffer.compare.
-  entries.sort((left, right) =>
-    Buffer.compare(Buffer.from(left.sortKey), Buffer.from(right.sortKey)),
+  // S3 orders keys by their UTF-8 bytes; so does Buffer.compare. A page without common prefixes
+  // usually comes in order already: check before sorting.
+  const ordered = entries.every(
+    (item, index) =>
+      index === 0 || Buffer.compare((entries[index - 1] as typeof item).sortKey, item.sortKey) <= 0,
   );
+  if (!ordered) entries.sort((left, right) => Buffer.compare(left.sortKey, right.sortKey));
   for (const { entry } of entries) {
     yield entry;
   }

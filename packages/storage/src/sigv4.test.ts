@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { createSigV4Signer, encodeUriPath } from "./sigv4.js";
+import { canonicalQuery, createSigV4Signer, encodeUriPath } from "./sigv4.js";
 
 // The examples of "Signature Calculations for the Authorization Header: Transferring Payload in a
 // Single Chunk" in the Amazon S3 API reference.
@@ -52,6 +52,32 @@ describe("createSigV4Signer", () => {
     const withToken = sign({ ...request, credentials: { ...credentials, sessionToken: "token" } });
     expect(withToken["x-amz-security-token"]).toBe("token");
     expect(withToken.authorization).toContain("x-amz-security-token");
+  });
+});
+
+describe("canonicalQuery", () => {
+  it("encodes names and values per RFC 3986, slashes too, sorted by name", () => {
+    expect(
+      canonicalQuery({ prefix: "a b/ü", "list-type": "2", "continuation-token": "x+y=" }),
+    ).toBe("continuation-token=x%2By%3D&list-type=2&prefix=a%20b%2F%C3%BC");
+  });
+
+  it("signs the S3 reference GET Bucket (list objects) example", () => {
+    // From the same reference page: GET /?max-keys=2&prefix=J
+    const sign = createSigV4Signer("us-east-1", "s3");
+    const headers = sign({
+      method: "GET",
+      host: "examplebucket.s3.amazonaws.com",
+      path: "/",
+      query: { "max-keys": "2", prefix: "J" },
+      headers: {},
+      payloadHash: sha256(""),
+      credentials,
+      date,
+    });
+    expect(headers.authorization).toBe(
+      "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20130524/us-east-1/s3/aws4_request, SignedHeaders=host;x-amz-content-sha256;x-amz-date, Signature=34b48302e7b5fa45bde8084f4b7868a86f0a534bc59db6670ed5711ef69dc6f7",
+    );
   });
 });
 

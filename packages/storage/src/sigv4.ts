@@ -14,6 +14,8 @@ export interface SignableRequest {
   host: string;
   /** The path as sent, already URI-encoded (see {@link encodeUriPath}), starting with `/`. */
   path: string;
+  /** The query parameters, not encoded (see {@link canonicalQuery}). */
+  query?: Readonly<Record<string, string>>;
   /**
    * Headers to sign besides those the signer adds, names in lower case. `x-amz-*` headers must be
    * among them (S3 refuses unsigned ones).
@@ -68,7 +70,7 @@ export function createSigV4Signer(
     const canonicalRequest = [
       request.method,
       request.path,
-      "",
+      canonicalQuery(request.query ?? {}),
       canonicalHeaders,
       signedHeaders,
       request.payloadHash,
@@ -89,19 +91,30 @@ export function createSigV4Signer(
 }
 
 /**
+ * The query string as SigV4 signs it, and as it must then be sent: names and values encoded per
+ * RFC 3986 (`/` too), sorted by name.
+ */
+export function canonicalQuery(query: Readonly<Record<string, string>>): string {
+  return Object.keys(query)
+    .sort()
+    .map((name) => `${encodeRfc3986(name)}=${encodeRfc3986(query[name] as string)}`)
+    .join("&");
+}
+
+/**
  * Encodes a path for S3 as SigV4 wants it: each `/`-separated segment per RFC 3986 (everything
  * but `A-Z a-z 0-9 - . _ ~` as `%XX` of its UTF-8 bytes), the slashes kept.
  */
 export function encodeUriPath(path: string): string {
-  return path
-    .split("/")
-    .map((segment) =>
-      encodeURIComponent(segment).replace(
-        /[!'()*]/g,
-        (character) => `%${character.charCodeAt(0).toString(16).toUpperCase()}`,
-      ),
-    )
-    .join("/");
+  return path.split("/").map(encodeRfc3986).join("/");
+}
+
+/** Everything but `A-Z a-z 0-9 - . _ ~` as `%XX` of its UTF-8 bytes. */
+function encodeRfc3986(text: string): string {
+  return encodeURIComponent(text).replace(
+    /[!'()*]/g,
+    (character) => `%${character.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
 }
 
 function hmac(key: string | Buffer, data: string): Buffer {

@@ -2,10 +2,16 @@ import { createHash } from "node:crypto";
 import { type Agent as HttpAgent, request as httpRequest, type IncomingMessage } from "node:http";
 import { type Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import type { PutObjectCommandInput, S3Client } from "@aws-sdk/client-s3";
-import { createSigV4Signer, encodeUriPath, type SigningCredentials } from "./sigv4.js";
+import { type ListPage, readListPage } from "./s3-list-page-xml.js";
+import {
+  canonicalQuery,
+  createSigV4Signer,
+  encodeUriPath,
+  type SigningCredentials,
+} from "./sigv4.js";
 
-/** What {@link createS3DirectPut} needs: the store's client, bucket and connections. */
-export interface S3DirectPutSetup {
+/** What {@link createS3Direct} needs: the store's client, bucket and connections. */
+export interface S3DirectSetup {
   client: S3Client;
   bucket: string;
   /** The custom endpoint URL, or undefined for AWS. */
@@ -35,6 +41,25 @@ export type DirectPut = (
   body: Uint8Array,
   signal: AbortSignal | undefined,
 ) => Promise<DirectPutOutcome>;
+
+/** What one ListObjectsV2 page asks for. */
+export interface ListPageRequest {
+  prefix?: string | undefined;
+  delimiter?: string | undefined;
+  continuationToken?: string | undefined;
+}
+
+/** Reads one ListObjectsV2 page without the SDK, or gives undefined: then ask the SDK. */
+export type DirectListPage = (
+  request: ListPageRequest,
+  signal: AbortSignal | undefined,
+) => Promise<ListPage | undefined>;
+
+/** The requests a store sends beside the SDK. */
+export interface S3Direct {
+  putObject: DirectPut;
+  listPage: DirectListPage;
+}
 
 /** The `PutObjectCommandInput` fields a direct put knows how to send, and their headers. */
 const headerOfParam: Readonly<Record<string, string>> = {
@@ -86,20 +111,23 @@ interface EndpointConfig {
 }
 
 /**
- * Creates the fast path of small uploads: a PutObject of a buffer signed here (SigV4) and sent on
- * the client's own connections, without the SDK's middleware stack, which costs about a
- * millisecond of CPU per request — for thousands of small files, more than the upload itself.
+ * Creates the fast path of the two requests a sync sends by the thousand: PutObject of a small
+ * buffer, and ListObjectsV2. They are signed here (SigV4) and sent on the client's own
+ * connections, without the SDK's middleware stack, which costs about a millisecond of CPU per
+ * request (and its XML deserializer as much per listed key) — for thousands of small files, more
+ * than the transfers themselves.
  *
  * The SDK still decides everything but the request: the endpoint and signing region come from its
  * endpoint rules (FIPS, dual-stack, path style, custom endpoints), once per store, and the
- * credentials from its provider chain. Only the common case is sent here; everything else is
- * left to the SDK (`use-sdk`): a bucket whose rules ask for another signature (S3 Express,
- * multi-region access points), a header outside the usual set, credentials that fail to resolve,
- * and any answer but 200 — the SDK then sends the request again and retries, reports or follows
- * the error as it always does. After an answer that is neither a success nor temporary (a 403,
- * a redirect), the store stops using this path altogether.
+ * credentials and clock offset from its configuration. Only the common case is sent here;
+ * everything else is left to the SDK (`use-sdk`, or undefined for a page): a bucket whose rules
+ * ask for another signature (S3 Express, multi-region access points), a header outside the usual
+ * set, credentials that fail to resolve, a listing it cannot read, and any answer but 200 — the
+ * SDK then sends the request again and retries, reports or follows the error as it always does.
+ * After an answer that is neither a success nor temporary (a 403, a redirect), the store stops
+ * using this path altogether.
  */
-export function createS3DirectPut(setup: S3DirectPutSetup): DirectPut {
+export function createS3Direct(setup: S3DirectSetup): S3Direct {
   let target: Promise<Target | undefined> | undefined;
   let disabled = false;
   const config = setup.client.config as unknown as EndpointConfig;
@@ -131,41 +159,83 @@ export function createS3DirectPut(setup: S3DirectPutSetup): DirectPut {
     }
   };
 
-  return async (params, body, signal) => {
+  /** Signs and sends a request, or gives undefined when this path is off for the store. */
+  const sendSigned = async (
+    request: {
+      method: "PUT" | "GET";
+      path: string;
+      query?: Record<string, string>;
+      headers: Record<string, string>;
+      body?: Uint8Array;
+    },
+    signal: AbortSignal | undefined,
+  ): Promise<SendResult | undefined> => {
     signal?.throwIfAborted();
-    if (disabled) return { status: "use-sdk", reached: false };
+    if (disabled) return undefined;
     target ??= resolveTarget();
     const resolved = await target;
-    const headers = resolved === undefined ? undefined : toHeaders(params, body.byteLength);
-    if (resolved === undefined || headers === undefined || params.Key === undefined) {
-      return { status: "use-sdk", reached: false };
-    }
+    if (resolved === undefined) return undefined;
     let credentials: SigningCredentials;
     try {
       credentials = await config.credentials();
     } catch {
-      return { status: "use-sdk", reached: false };
+      return undefined;
     }
-    const path = `${resolved.basePath}${encodeUriPath(`/${params.Key}`)}`;
+    const joined = `${resolved.basePath}${request.path}`;
+    const path = joined === "" ? "/" : joined;
     const signed = resolved.sign({
-      method: "PUT",
+      method: request.method,
       host: resolved.url.host,
       path,
+      ...(request.query === undefined ? {} : { query: request.query }),
       headers: Object.fromEntries(
-        Object.entries(headers).filter(
+        Object.entries(request.headers).filter(
           ([name]) => name.startsWith("x-amz-") || signedHeaders.has(name),
         ),
       ),
-      payloadHash: createHash("sha256").update(body).digest("hex"),
+      payloadHash: createHash("sha256")
+        .update(request.body ?? new Uint8Array(0))
+        .digest("hex"),
       credentials,
       date: new Date(Date.now() + (config.systemClockOffset ?? 0)),
     });
-    const response = await send(setup, resolved.url, path, { ...headers, ...signed }, body, signal);
+    const query = request.query === undefined ? "" : `?${canonicalQuery(request.query)}`;
+    const response = await send(
+      setup,
+      resolved.url,
+      request.method,
+      `${path}${query}`,
+      { ...request.headers, ...signed },
+      request.body,
+      signal,
+    );
     if (response.kind === "failed") {
       signal?.throwIfAborted();
-      return { status: "use-sdk", reached: response.reached };
+      return response;
     }
-    if (response.status === 200) {
+    // Temporary trouble is the SDK's to retry, and a condition is about this object alone;
+    // anything else (a refused signature, a redirect) would fail the same way every time.
+    const passing =
+      response.status === 200 ||
+      response.status >= 500 ||
+      [409, 412, 429].includes(response.status);
+    if (!passing) disabled = true;
+    return response;
+  };
+
+  return {
+    async putObject(params, body, signal) {
+      const headers = toHeaders(params, body.byteLength);
+      if (headers === undefined || params.Key === undefined) {
+        return { status: "use-sdk", reached: false };
+      }
+      const response = await sendSigned(
+        { method: "PUT", path: encodeUriPath(`/${params.Key}`), headers, body },
+        signal,
+      );
+      if (response === undefined) return { status: "use-sdk", reached: false };
+      if (response.kind === "failed") return { status: "use-sdk", reached: response.reached };
+      if (response.status !== 200) return { status: "use-sdk", reached: false };
       const etag = response.headers.etag;
       const versionId = response.headers["x-amz-version-id"];
       return {
@@ -173,12 +243,19 @@ export function createS3DirectPut(setup: S3DirectPutSetup): DirectPut {
         ...(typeof etag === "string" ? { etag } : {}),
         ...(typeof versionId === "string" ? { versionId } : {}),
       };
-    }
-    // Temporary trouble is the SDK's to retry, and a condition is about this object alone;
-    // anything else (a refused signature, a redirect) would fail the same way every time.
-    const passing = response.status >= 500 || [409, 412, 429].includes(response.status);
-    if (!passing) disabled = true;
-    return { status: "use-sdk", reached: false };
+    },
+
+    async listPage(request, signal) {
+      const query: Record<string, string> = { "list-type": "2" };
+      if (request.prefix) query.prefix = request.prefix;
+      if (request.delimiter) query.delimiter = request.delimiter;
+      if (request.continuationToken !== undefined) {
+        query["continuation-token"] = request.continuationToken;
+      }
+      const response = await sendSigned({ method: "GET", path: "", query, headers: {} }, signal);
+      if (response?.kind !== "answered" || response.status !== 200) return undefined;
+      return readListPage(response.body);
+    },
   };
 }
 
@@ -212,16 +289,17 @@ function toHeaders(
 }
 
 type SendResult =
-  | { kind: "answered"; status: number; headers: IncomingMessage["headers"] }
+  | { kind: "answered"; status: number; headers: IncomingMessage["headers"]; body: string }
   | { kind: "failed"; reached: boolean };
 
 /** Sends the request and reads the answer; a connection that fails never throws. */
 function send(
-  setup: S3DirectPutSetup,
+  setup: S3DirectSetup,
   url: URL,
-  path: string,
+  method: string,
+  pathAndQuery: string,
   headers: Record<string, string>,
-  body: Uint8Array,
+  body: Uint8Array | undefined,
   signal: AbortSignal | undefined,
 ): Promise<SendResult> {
   return new Promise((resolve) => {
@@ -239,21 +317,22 @@ function send(
         protocol: url.protocol,
         hostname: url.hostname.replace(/^\[|\]$/g, ""),
         port: url.port,
-        method: "PUT",
-        path,
+        method,
+        path: pathAndQuery,
         headers,
         agent: https ? setup.httpsAgent : setup.httpAgent,
         ...(signal ? { signal } : {}),
       },
       (response) => {
+        const chunks: Buffer[] = [];
+        response.on("data", (chunk: Buffer) => chunks.push(chunk));
         response.on("error", () => finish({ kind: "failed", reached: true }));
-        // The body is an XML error at most: read it so that the connection can be reused.
-        response.resume();
         response.on("end", () =>
           finish({
             kind: "answered",
             status: response.statusCode ?? 0,
             headers: response.headers,
+            body: Buffer.concat(chunks).toString("utf8"),
           }),
         );
       },
@@ -267,8 +346,10 @@ function send(
     });
     request.setTimeout(setup.socketTimeout, () => request.destroy(new Error("socket timeout")));
     request.on("error", () => finish({ kind: "failed", reached: sent }));
-    request.end(body, () => {
+    const onSent = () => {
       sent = true;
-    });
+    };
+    if (body === undefined) request.end(onSent);
+    else request.end(body, onSent);
   });
 }

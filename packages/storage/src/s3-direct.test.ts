@@ -3,7 +3,7 @@ import { Agent as HttpsAgent } from "node:https";
 import type { AddressInfo } from "node:net";
 import { S3Client } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createS3DirectPut, type S3DirectPutSetup } from "./s3-direct-put.js";
+import { createS3Direct, type S3DirectSetup } from "./s3-direct.js";
 
 interface Seen {
   method: string;
@@ -16,10 +16,11 @@ interface Seen {
 let server: Server;
 let endpoint: string;
 const seen: Seen[] = [];
-let answer: (request: Seen) => { status: number; headers?: Record<string, string> } | "drop" =
-  () => ({
-    status: 200,
-  });
+let answer: (
+  request: Seen,
+) => { status: number; headers?: Record<string, string>; body?: string } | "drop" = () => ({
+  status: 200,
+});
 beforeAll(async () => {
   server = createServer((request, response) => {
     const chunks: Buffer[] = [];
@@ -37,7 +38,7 @@ beforeAll(async () => {
         request.socket.destroy();
         return;
       }
-      response.writeHead(reply.status, reply.headers).end();
+      response.writeHead(reply.status, reply.headers).end(reply.body);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -48,7 +49,7 @@ afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
 });
 
-function setup(overrides: Partial<S3DirectPutSetup> = {}): S3DirectPutSetup {
+function setup(overrides: Partial<S3DirectSetup> = {}): S3DirectSetup {
   return {
     client: new S3Client({
       region: "eu-west-1",
@@ -75,11 +76,11 @@ const params = {
   IfNoneMatch: "*",
 };
 
-describe("createS3DirectPut", () => {
+describe("createS3Direct: putObject", () => {
   it("sends one signed PutObject with the object's headers and reports the ETag", async () => {
     seen.length = 0;
     answer = () => ({ status: 200, headers: { etag: '"0123"', "x-amz-version-id": "v1" } });
-    const put = createS3DirectPut(setup());
+    const put = createS3Direct(setup()).putObject;
     const outcome = await put(params, Buffer.from("hello"), undefined);
     expect(outcome).toEqual({ status: "stored", etag: '"0123"', versionId: "v1" });
     expect(seen).toHaveLength(1);
@@ -102,7 +103,7 @@ describe("createS3DirectPut", () => {
   });
 
   it("leaves temporary failures and conditions to the SDK, and keeps going", async () => {
-    const put = createS3DirectPut(setup());
+    const put = createS3Direct(setup()).putObject;
     for (const status of [503, 500, 429, 412]) {
       answer = () => ({ status });
       expect(await put(params, Buffer.from("x"), undefined)).toEqual({
@@ -115,7 +116,7 @@ describe("createS3DirectPut", () => {
   });
 
   it("stops after an answer that would repeat (a refused signature, a redirect)", async () => {
-    const put = createS3DirectPut(setup());
+    const put = createS3Direct(setup()).putObject;
     answer = () => ({ status: 403 });
     expect(await put(params, Buffer.from("x"), undefined)).toEqual({
       status: "use-sdk",
@@ -132,14 +133,14 @@ describe("createS3DirectPut", () => {
 
   it("says a dropped request may have landed", async () => {
     answer = () => "drop";
-    const outcome = await createS3DirectPut(setup())(params, Buffer.from("x"), undefined);
+    const outcome = await createS3Direct(setup()).putObject(params, Buffer.from("x"), undefined);
     expect(outcome).toEqual({ status: "use-sdk", reached: true });
   });
 
   it("sends nothing for headers it cannot send as the SDK would", async () => {
     seen.length = 0;
     answer = () => ({ status: 200 });
-    const put = createS3DirectPut(setup());
+    const put = createS3Direct(setup()).putObject;
     for (const odd of [
       { ...params, Metadata: { note: "café" } },
       { ...params, ContentType: "text/plain\n" },
@@ -158,7 +159,68 @@ describe("createS3DirectPut", () => {
     const controller = new AbortController();
     controller.abort(new Error("stop"));
     await expect(
-      createS3DirectPut(setup())(params, Buffer.from("x"), controller.signal),
+      createS3Direct(setup()).putObject(params, Buffer.from("x"), controller.signal),
     ).rejects.toThrow("stop");
+  });
+});
+
+const listXml = (body: string) =>
+  `<?xml version="1.0" encoding="UTF-8"?><ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">${body}</ListBucketResult>`;
+
+describe("createS3Direct: listPage", () => {
+  it("sends a signed ListObjectsV2 with its query and reads the page", async () => {
+    seen.length = 0;
+    answer = () => ({
+      status: 200,
+      body: listXml(
+        "<Name>site</Name><Prefix>a b/</Prefix><KeyCount>2</KeyCount><MaxKeys>1000</MaxKeys><Delimiter>/</Delimiter><IsTruncated>true</IsTruncated>" +
+          "<Contents><Key>a b/x &amp; y.txt</Key><LastModified>2026-11-25T10:00:00.000Z</LastModified><ETag>&quot;0cc175b9c0f1b6a831c399e269772661&quot;</ETag><Size>1</Size><StorageClass>STANDARD</StorageClass></Contents>" +
+          "<CommonPrefixes><Prefix>a b/sub/</Prefix></CommonPrefixes>" +
+          "<NextContinuationToken>next+token/=</NextContinuationToken>",
+      ),
+    });
+    const page = await createS3Direct(setup()).listPage(
+      { prefix: "a b/", delimiter: "/", continuationToken: "tok/en+=" },
+      undefined,
+    );
+    expect(page).toEqual({
+      Contents: [
+        {
+          Key: "a b/x & y.txt",
+          Size: 1,
+          LastModified: new Date("2026-11-25T10:00:00.000Z"),
+          ETag: '"0cc175b9c0f1b6a831c399e269772661"',
+        },
+      ],
+      CommonPrefixes: [{ Prefix: "a b/sub/" }],
+      IsTruncated: true,
+      NextContinuationToken: "next+token/=",
+    });
+    expect(seen[0]?.method).toBe("GET");
+    expect(seen[0]?.url).toBe(
+      "/site?continuation-token=tok%2Fen%2B%3D&delimiter=%2F&list-type=2&prefix=a%20b%2F",
+    );
+    expect(seen[0]?.headers.authorization).toContain("SignedHeaders=host;x-amz-content-sha256");
+  });
+
+  it("gives undefined (ask the SDK) for an error or a document it cannot read", async () => {
+    const direct = createS3Direct(setup());
+    answer = () => ({ status: 503 });
+    expect(await direct.listPage({}, undefined)).toBeUndefined();
+    answer = () => ({ status: 200, body: "<Error><Code>Odd</Code></Error>" });
+    expect(await direct.listPage({}, undefined)).toBeUndefined();
+    answer = () => ({
+      status: 200,
+      body: listXml(
+        "<IsTruncated>false</IsTruncated><Contents><Key><![CDATA[x]]></Key></Contents>",
+      ),
+    });
+    expect(await direct.listPage({}, undefined)).toBeUndefined();
+    answer = () => ({ status: 200, body: listXml("<IsTruncated>false</IsTruncated>") });
+    expect(await direct.listPage({}, undefined)).toEqual({
+      Contents: [],
+      CommonPrefixes: [],
+      IsTruncated: false,
+    });
   });
 });
