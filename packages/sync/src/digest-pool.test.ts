@@ -35,6 +35,25 @@ describe("createDigestPool", () => {
     expect(digests).toEqual(contents.map((content) => digestBytes(content)));
   });
 
+  it("hands back the bytes it hashed for small files that ask for them, and only those", async () => {
+    pool = createDigestPool({ threads: 2 });
+    const small = randomBytes(4096);
+    const large = randomBytes(128 * 1024);
+    await writeFile(join(folder(), "small"), small);
+    await writeFile(join(folder(), "large"), large);
+    await writeFile(join(folder(), "empty"), "");
+    const kept = await pool.digest(join(folder(), "small"), small.length, { keepBytes: true });
+    expect(Buffer.from(kept.bytes ?? [])).toEqual(small);
+    expect({ ...kept, bytes: undefined }).toEqual({ ...digestBytes(small), bytes: undefined });
+    const notAsked = await pool.digest(join(folder(), "small"), small.length);
+    expect(notAsked.bytes).toBeUndefined();
+    const tooLarge = await pool.digest(join(folder(), "large"), large.length, { keepBytes: true });
+    expect(tooLarge.bytes).toBeUndefined();
+    expect(tooLarge).toEqual(digestBytes(large));
+    const empty = await pool.digest(join(folder(), "empty"), 0, { keepBytes: true });
+    expect(empty.bytes?.byteLength).toBe(0);
+  });
+
   it("digests the file as it is now, whatever size it was listed with", async () => {
     pool = createDigestPool({ threads: 1 });
     const path = join(folder(), "grown");

@@ -1,11 +1,28 @@
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import type { ContentDigest } from "./digest-file.js";
+import { smallFileLimit } from "./read-small-file.js";
 
 /** Options of {@link createDigestPool}. */
 export interface DigestPoolOptions {
   /** Worker threads. @default the number of CPUs, at most 4 */
   threads?: number;
+}
+
+/** Options of {@link DigestPool.digest}. */
+export interface PooledDigestOptions {
+  /**
+   * Hand back the bytes that were hashed too (for a small file about to be uploaded, which then
+   * needs no second read). Only honoured for files of at most {@link smallFileLimit} bytes.
+   * @default false
+   */
+  keepBytes?: boolean;
+}
+
+/** A digest from the pool, with the bytes it was computed from when they were asked for. */
+export interface PooledDigest extends ContentDigest {
+  /** The file's bytes, exactly those hashed; only with `keepBytes`, for a small file. */
+  bytes?: Uint8Array;
 }
 
 /** Hashes files on worker threads. */
@@ -17,7 +34,7 @@ export interface DigestPool {
    *
    * @param size the size the file was listed with, to batch small files together.
    */
-  digest(path: string, size: number): Promise<ContentDigest>;
+  digest(path: string, size: number, options?: PooledDigestOptions): Promise<PooledDigest>;
   /**
    * Stops the threads; digests not finished yet reject with `reason`. To abort the hashing, close
    * the pool: a listener per digest on one shared signal would cost more than the hashing.
@@ -48,10 +65,11 @@ const { parentPort } = require("node:worker_threads");
 const { closeSync, openSync, readSync } = require("node:fs");
 const { createHash } = require("node:crypto");
 const buffer = Buffer.allocUnsafe(1024 * 1024);
-function digest(path) {
+function digest(path, keepBytes) {
   const md5 = createHash("md5");
   const sha256 = createHash("sha256");
   let size = 0;
+  let reads = 0;
   const descriptor = openSync(path, "r");
   try {
     for (;;) {
@@ -61,20 +79,29 @@ function digest(path) {
       md5.update(chunk);
       sha256.update(chunk);
       size += read;
+      reads += 1;
     }
   } finally {
     closeSync(descriptor);
   }
-  return { size, md5: md5.digest("hex"), sha256: sha256.digest("hex") };
+  const result = { size, md5: md5.digest("hex"), sha256: sha256.digest("hex") };
+  // Each read reuses the buffer from its start, so it holds the whole file after one read only.
+  // The copy has a buffer of its own, which is moved to the main thread rather than copied again.
+  if (keepBytes && reads <= 1) result.bytes = new Uint8Array(buffer.subarray(0, size));
+  return result;
 }
 parentPort.on("message", (batch) => {
-  parentPort.postMessage(batch.map(({ id, path }) => {
+  const moved = [];
+  const replies = batch.map(({ id, path, keepBytes }) => {
     try {
-      return { id, digest: digest(path) };
+      const result = digest(path, keepBytes);
+      if (result.bytes) moved.push(result.bytes.buffer);
+      return { id, digest: result };
     } catch (error) {
       return { id, error: { message: String(error && error.message), code: error && error.code } };
     }
-  }));
+  });
+  parentPort.postMessage(replies, moved);
 });
 `;
 
@@ -82,13 +109,14 @@ interface Request {
   id: number;
   path: string;
   size: number;
-  resolve: (digest: ContentDigest) => void;
+  keepBytes: boolean;
+  resolve: (digest: PooledDigest) => void;
   reject: (error: unknown) => void;
 }
 
 interface Reply {
   id: number;
-  digest?: ContentDigest;
+  digest?: PooledDigest;
   error?: { message: string; code?: string };
 }
 
@@ -174,15 +202,16 @@ export function createDigestPool(options: DigestPoolOptions = {}): DigestPool {
         bytes += request.size;
       }
       thread.batches += 1;
-      thread.worker.postMessage(batch.map(({ id, path }) => ({ id, path })));
+      thread.worker.postMessage(batch.map(({ id, path, keepBytes }) => ({ id, path, keepBytes })));
     }
   };
 
   return {
-    digest(path, fileSize) {
+    digest(path, fileSize, digestOptions = {}) {
       if (closed) return Promise.reject(closedReason);
-      return new Promise<ContentDigest>((resolve, reject) => {
-        queue.push({ id: nextId++, path, size: fileSize, resolve, reject });
+      const keepBytes = digestOptions.keepBytes === true && fileSize <= smallFileLimit;
+      return new Promise<PooledDigest>((resolve, reject) => {
+        queue.push({ id: nextId++, path, size: fileSize, keepBytes, resolve, reject });
         // Requests made in the same tick go out together.
         if (!scheduled) {
           scheduled = true;

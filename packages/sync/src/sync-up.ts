@@ -3,12 +3,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Progress } from "@spotkit/runtime";
 import type { ObjectInfo, ObjectStore } from "@spotkit/storage";
+import { createLimiter } from "./create-limiter.js";
 import { describeUploadAction } from "./describe-action.js";
 import { digestBytes, digestFile } from "./digest-file.js";
 import { createDigestPool, type DigestPool } from "./digest-pool.js";
 import { findLocalFiles, type LocalFile, type SymlinkPolicy } from "./find-local-files.js";
 import { listObjects } from "./list-objects.js";
 import { needsHead, planUpload, type UploadItem, type UploadPlan } from "./plan-upload.js";
+import { smallFileLimit } from "./read-small-file.js";
 import { normalizeRemotePrefix, objectKeyFor } from "./remote-prefix.js";
 import { resolveConcurrency } from "./resolve-concurrency.js";
 import { compileSyncRules, type ObjectHeaders } from "./resolve-object-headers.js";
@@ -102,53 +104,79 @@ export async function syncUp(options: UploadSyncOptions): Promise<SyncSummary> {
 
   const temporary = await mkdtemp(join(options.temporaryFolder ?? tmpdir(), "spotkit-sync-"));
   const digests = createDigestPool();
+  const force = options.force === true;
+  const dryRun = options.dryRun === true;
+  const transfers = createLimiter(concurrency);
+  let progress: Progress | undefined;
   try {
     const bodies = new Map<string, string>();
-    const gzipCopies = createCopyKeeper(bodies, options.force === true);
-    // Files are hashed while the listing is still coming in: neither waits for the other.
-    const [items, remote] = await walkListAndHash(options, prefix, async (files, walkSignal) => {
-      if (files.length === 0 && options.delete === true) {
-        throw new SyncError(
-          "E_SYNC_NO_FILES",
-          `No local file matched the source (${JSON.stringify(options.source)} in ${options.cwd}), and delete is on: refusing to delete every object under ${store.url}/${prefix}. Check the source, or delete the objects another way.`,
-        );
-      }
-      const entries = mapKeys(files, prefix, strip, options.rules?.redirects, logger);
-      return prepareItems(entries, {
-        headersFor,
-        temporary,
-        digests,
-        gzipCopies,
-        concurrency,
-        signal: walkSignal,
-      });
-    });
-    // Its threads hold memory the uploads can use.
-    await digests.close();
-    const remoteByKey = new Map<string, ObjectInfo>(remote.map((object) => [object.key, object]));
-    await gzipCopies.listed(remoteByKey);
-
-    const force = options.force === true;
-    const undecided = items.filter((item) => needsHead(item, remoteByKey.get(item.key), { force }));
-    await runConcurrently(
-      undecided,
-      concurrency,
-      async (item, itemSignal) => {
-        const info = await store.head(item.key, { signal: itemSignal }).catch((error: unknown) => {
-          throw transferError(`Reading the metadata of ${item.key}`, error);
+    const gzipCopies = createCopyKeeper(bodies, force);
+    let remoteReady: Promise<Map<string, ObjectInfo>> | undefined;
+    // Files are hashed while the listing is still coming in, and each file is decided about, and
+    // uploaded, as soon as both its hash and the whole listing are in: no file waits for the
+    // hashing of every other one.
+    const [items, remote] = await walkListAndHash(
+      options,
+      prefix,
+      async (files, listing, walkSignal) => {
+        if (files.length === 0 && options.delete === true) {
+          throw new SyncError(
+            "E_SYNC_NO_FILES",
+            `No local file matched the source (${JSON.stringify(options.source)} in ${options.cwd}), and delete is on: refusing to delete every object under ${store.url}/${prefix}. Check the source, or delete the objects another way.`,
+          );
+        }
+        remoteReady ??= listing.then(async (objects) => {
+          const byKey = new Map(objects.map((object) => [object.key, object]));
+          await gzipCopies.listed(byKey);
+          return byKey;
         });
-        if (info === undefined) remoteByKey.delete(item.key);
-        else remoteByKey.set(item.key, { ...info, key: item.key });
+        const known = remoteReady;
+        const entries = mapKeys(files, prefix, strip, options.rules?.redirects, logger);
+        return prepareItems(entries, {
+          headersFor,
+          temporary,
+          digests,
+          gzipCopies,
+          concurrency,
+          signal: walkSignal,
+          onItem: async (item, itemSignal, bytes) => {
+            const remoteByKey = await known;
+            const object = await transfers(() =>
+              decideRemote(store, item, remoteByKey, force, itemSignal),
+            );
+            if (dryRun) return;
+            const decision = planUpload([item], object === undefined ? [] : [object], { force });
+            const step = decision.uploads[0];
+            if (step === undefined) {
+              const skip = decision.skips[0];
+              if (skip !== undefined) logger?.debug(describeUploadAction(skip, false));
+              return;
+            }
+            await transfers(async () => {
+              itemSignal.throwIfAborted();
+              logger?.info(describeUploadAction(step, false));
+              progress ??= logger?.progress({ label: "upload", unit: "bytes" });
+              await uploadObject(store, item, {
+                bodyPath: bodies.get(item.key),
+                hashedBytes: bytes,
+                partSize: options.partSize,
+                multipartThreshold: options.multipartThreshold,
+                onBytes: (bytes) => progress?.advance(bytes),
+                signal: itemSignal,
+              });
+              logger?.debug(`uploaded ${item.key}`);
+            });
+          },
+        });
       },
-      signal,
     );
-
+    const remoteByKey =
+      (await remoteReady) ?? new Map(remote.map((object) => [object.key, object]));
     const plan = planUpload(items, remoteByKey.values(), {
       delete: options.delete === true,
       force,
       prefix,
     });
-    logPlan(plan, options);
     const summaryFields = {
       direction: "upload" as const,
       files: items.length,
@@ -158,7 +186,8 @@ export async function syncUp(options: UploadSyncOptions): Promise<SyncSummary> {
       skipped: plan.skips.length,
       deleted: plan.deletes.length,
     };
-    if (options.dryRun === true) {
+    if (dryRun) {
+      logPlan(plan, options);
       return createSyncSummary({
         ...summaryFields,
         dryRun: true,
@@ -166,18 +195,46 @@ export async function syncUp(options: UploadSyncOptions): Promise<SyncSummary> {
         seconds: secondsSince(startedAt),
       });
     }
-
-    const transferredBytes = await executePlan(plan, bodies, options, concurrency);
+    progress?.done();
+    progress = undefined;
+    logUploaded(plan, options);
+    await deleteUnmatched(plan, options);
     return createSyncSummary({
       ...summaryFields,
       dryRun: false,
-      transferredBytes,
+      transferredBytes: sum(plan.uploads.map((step) => step.item.digest.size)),
       seconds: secondsSince(startedAt),
     });
   } finally {
+    progress?.done();
     await digests.close();
     await rm(temporary, { recursive: true, force: true });
   }
+}
+
+/**
+ * The object an item would replace: its listing entry, or, where the listing cannot decide
+ * (see {@link needsHead}), its `head`, which also replaces the entry in `remoteByKey`.
+ */
+async function decideRemote(
+  store: ObjectStore,
+  item: UploadItem,
+  remoteByKey: Map<string, ObjectInfo>,
+  force: boolean,
+  signal: AbortSignal,
+): Promise<ObjectInfo | undefined> {
+  const listed = remoteByKey.get(item.key);
+  if (!needsHead(item, listed, { force })) return listed;
+  const info = await store.head(item.key, { signal }).catch((error: unknown) => {
+    throw transferError(`Reading the metadata of ${item.key}`, error);
+  });
+  if (info === undefined) {
+    remoteByKey.delete(item.key);
+    return undefined;
+  }
+  const object = { ...info, key: item.key };
+  remoteByKey.set(item.key, object);
+  return object;
 }
 
 interface KeyedEntry {
@@ -187,14 +244,15 @@ interface KeyedEntry {
 }
 
 /**
- * Walks the sources and hands the files to `prepare` (which hashes them) while the target is being
- * listed. When one side fails the other is aborted, nothing is written, and the failure that came
- * first is thrown, not the abort it caused on the other side.
+ * Walks the sources and hands the files, with the listing still under way, to `prepare`, which
+ * hashes them and acts on each once the listing is in. When one side fails the other is aborted
+ * and the failure that came first is thrown, not the abort it caused on the other side; as
+ * `prepare` waits for the listing before it writes, a failed walk or listing writes nothing.
  */
 async function walkListAndHash<T>(
   options: UploadSyncOptions,
   prefix: string,
-  prepare: (files: LocalFile[], signal: AbortSignal) => Promise<T>,
+  prepare: (files: LocalFile[], listing: Promise<ObjectInfo[]>, signal: AbortSignal) => Promise<T>,
 ): Promise<[T, ObjectInfo[]]> {
   const controller = new AbortController();
   const signal =
@@ -205,6 +263,9 @@ async function walkListAndHash<T>(
     controller.abort(error);
     throw error;
   };
+  const listing = listObjects(options.store, prefix, signal).catch((error: unknown) =>
+    stopOther(transferError(`Listing ${options.store.url} under ${JSON.stringify(prefix)}`, error)),
+  );
   const local = findLocalFiles({
     cwd: options.cwd,
     source: options.source,
@@ -213,11 +274,8 @@ async function walkListAndHash<T>(
     signal,
     onWarning: (message) => options.logger?.warn(message),
   })
-    .then((files) => prepare(files, signal))
+    .then((files) => prepare(files, listing, signal))
     .catch(stopOther);
-  const listing = listObjects(options.store, prefix, signal).catch((error: unknown) =>
-    stopOther(transferError(`Listing ${options.store.url} under ${JSON.stringify(prefix)}`, error)),
-  );
   const [prepared, remote] = await Promise.allSettled([local, listing]);
   options.signal?.throwIfAborted();
   if (prepared.status === "rejected" || remote.status === "rejected") {
@@ -278,6 +336,11 @@ interface PrepareContext {
   gzipCopies: CopyKeeper;
   concurrency: number;
   signal: AbortSignal;
+  /**
+   * Called with each item once it is hashed (a redirect at once), and with the bytes hashed for a
+   * small file while the budget for them lasts; its failure stops the rest.
+   */
+  onItem: (item: UploadItem, signal: AbortSignal, bytes?: Uint8Array) => Promise<void>;
 }
 
 /**
@@ -287,16 +350,26 @@ interface PrepareContext {
 const digestsInFlight = 1024;
 
 /**
+ * Bytes of small files kept from their hashing until they are uploaded or skipped, at most: each
+ * one kept spares a second open and read of the file on the main thread (for thousands of small
+ * files, a good part of the CPU of the sync).
+ */
+const keptBytesBudget = 32 * 1024 * 1024;
+
+/**
  * Hashes every file: on the digest pool's threads, or (where a rule says gzip) through gzip into
  * the temporary folder on this thread, `concurrency` at a time, so that a compressed body is
- * compressed once only. When one fails, the others stop.
+ * compressed once only; and hands each item to `onItem` as soon as it is ready. The pool is closed
+ * once the last file is hashed: its threads hold memory the uploads can use. When one fails, the
+ * others stop.
  */
 async function prepareItems(
   entries: readonly KeyedEntry[],
   context: PrepareContext,
 ): Promise<UploadItem[]> {
-  const { headersFor, temporary, digests, gzipCopies } = context;
+  const { headersFor, temporary, digests, gzipCopies, onItem } = context;
   const items: UploadItem[] = [];
+  const redirects: UploadItem[] = [];
   const plain: { key: string; file: LocalFile; headers: ObjectHeaders }[] = [];
   const compressed: { key: string; file: LocalFile; headers: ObjectHeaders; index: number }[] = [];
   for (const [index, entry] of entries.entries()) {
@@ -306,7 +379,7 @@ async function prepareItems(
         contentEncoding: _encoding,
         ...headers
       } = headersFor(entry.redirect.path);
-      items.push({
+      redirects.push({
         key: entry.key,
         redirect: entry.redirect.location,
         digest: digestBytes(new Uint8Array(0)),
@@ -329,13 +402,34 @@ async function prepareItems(
   // Hashes in flight end at once, with the reason.
   const closeDigests = () => void digests.close(signal.reason);
   signal.addEventListener("abort", closeDigests, { once: true });
+  let digestsLeft = plain.length;
+  let keptBytes = 0;
   const results = await Promise.allSettled([
+    runConcurrently(
+      redirects,
+      context.concurrency,
+      async (item, itemSignal) => {
+        items.push(item);
+        await onItem(item, itemSignal);
+      },
+      signal,
+    ).catch(stopOther),
     runConcurrently(
       plain,
       digestsInFlight,
-      async ({ key, file, headers }) => {
-        const digest = await digests.digest(file.path, file.size);
-        items.push({ key, file, digest, headers });
+      async ({ key, file, headers }, itemSignal) => {
+        const keepBytes = file.size <= smallFileLimit && keptBytes + file.size <= keptBytesBudget;
+        if (keepBytes) keptBytes += file.size;
+        try {
+          const { bytes, ...digest } = await digests.digest(file.path, file.size, { keepBytes });
+          digestsLeft -= 1;
+          if (digestsLeft === 0) void digests.close();
+          const item: UploadItem = { key, file, digest, headers };
+          items.push(item);
+          await onItem(item, itemSignal, bytes);
+        } finally {
+          if (keepBytes) keptBytes -= file.size;
+        }
       },
       signal,
     ).catch(stopOther),
@@ -353,6 +447,7 @@ async function prepareItems(
         const item: UploadItem = { key, file, digest, headers };
         items.push(item);
         await gzipCopies.add(item, bodyPath);
+        await onItem(item, itemSignal);
       },
       signal,
     ).catch(stopOther),
@@ -413,50 +508,28 @@ function logPlan(plan: UploadPlan, options: UploadSyncOptions): void {
   );
 }
 
-/** Uploads in parallel, then deletes; returns the bytes uploaded. */
-async function executePlan(
-  plan: UploadPlan,
-  bodies: ReadonlyMap<string, string>,
-  options: UploadSyncOptions,
-  concurrency: number,
-): Promise<number> {
+/** The line that ends the uploads: how many objects went up, stayed, and are to be deleted. */
+function logUploaded(plan: UploadPlan, options: UploadSyncOptions): void {
+  options.logger?.info(
+    `uploaded ${plan.uploads.length} of ${plan.uploads.length + plan.skips.length} objects to ${options.store.url} (${plan.skips.length} unchanged${options.delete === true ? `, ${plan.deletes.length} to delete` : ""})`,
+  );
+}
+
+/** Deletes the objects no local file maps to; called only once every upload succeeded. */
+async function deleteUnmatched(plan: UploadPlan, options: UploadSyncOptions): Promise<void> {
   const { store, logger, signal } = options;
-  const total = sum(plan.uploads.map((step) => step.item.digest.size));
-  let progress: Progress | undefined;
-  if (plan.uploads.length > 0)
-    progress = logger?.progress({ label: "upload", total, unit: "bytes" });
+  if (plan.deletes.length === 0) return;
+  for (const step of plan.deletes) logger?.info(describeUploadAction(step, false));
   try {
-    await runConcurrently(
-      plan.uploads,
-      concurrency,
-      async (step, stepSignal) => {
-        await uploadObject(store, step.item, {
-          bodyPath: bodies.get(step.key),
-          partSize: options.partSize,
-          multipartThreshold: options.multipartThreshold,
-          onBytes: (bytes) => progress?.advance(bytes),
-          signal: stepSignal,
-        });
-        logger?.debug(`uploaded ${step.key}`);
-      },
-      signal,
+    await store.delete(
+      plan.deletes.map((step) => step.key),
+      { signal },
     );
-  } finally {
-    progress?.done();
+  } catch (error) {
+    signal?.throwIfAborted();
+    throw transferError(`Deleting ${plan.deletes.length} objects from ${store.url}`, error);
   }
-  if (plan.deletes.length > 0) {
-    try {
-      await store.delete(
-        plan.deletes.map((step) => step.key),
-        { signal },
-      );
-    } catch (error) {
-      signal?.throwIfAborted();
-      throw transferError(`Deleting ${plan.deletes.length} objects from ${store.url}`, error);
-    }
-    logger?.info(`deleted ${plan.deletes.length} objects from ${store.url}`);
-  }
-  return total;
+  logger?.info(`deleted ${plan.deletes.length} objects from ${store.url}`);
 }
 
 function sum(values: readonly number[]): number {

@@ -13,6 +13,11 @@ import { createUploadBody, type UploadBody } from "./upload-body.js";
 export interface UploadObjectOptions {
   /** The file holding the bytes to upload when they are not the local file's (gzip). */
   bodyPath?: string;
+  /**
+   * The bytes the item's digest was computed from (a small file, kept from its hashing): sent as
+   * they are, without reading the file again. Ignored unless they have the digest's size.
+   */
+  hashedBytes?: Uint8Array | undefined;
   /** Passed to the store as `PutOptions.partSize`. */
   partSize?: number;
   /** Passed to the store as `PutOptions.multipartThreshold`. */
@@ -82,7 +87,11 @@ export async function uploadObject(
     return;
   }
   if (item.digest.size <= smallFileLimit) {
-    await uploadSmallFile(store, item, path, putOptions, options.onBytes);
+    const hashed =
+      options.bodyPath === undefined && options.hashedBytes?.byteLength === item.digest.size
+        ? options.hashedBytes
+        : undefined;
+    await uploadSmallFile(store, item, hashed ?? path, putOptions, options.onBytes);
     return;
   }
   // A compressed copy is ours alone; the local file is checked against how the walk saw it.
@@ -125,19 +134,23 @@ export async function uploadObject(
 }
 
 /**
- * Uploads a small file from memory: checked against its digest before the request, and a body
- * the store can resend if the request is retried.
+ * Uploads a small file from memory — the bytes it was hashed from, or, read again, checked against
+ * its digest before the request — as a body the store can resend if the request is retried.
  */
 async function uploadSmallFile(
   store: ObjectStore,
   item: UploadItem,
-  path: string,
+  source: string | Uint8Array,
   putOptions: PutOptions,
   onBytes: ((bytes: number) => void) | undefined,
 ): Promise<void> {
-  const data = await readSmallFile(path, item.digest.size);
+  const path = typeof source === "string" ? source : (item.file?.path ?? item.key);
+  const data = typeof source === "string" ? await readSmallFile(source, item.digest.size) : source;
   if (data === undefined || data.length !== item.digest.size) throw fileChanged(item, path);
-  if (createHash("sha256").update(data).digest("hex") !== item.digest.sha256) {
+  if (
+    typeof source === "string" &&
+    createHash("sha256").update(data).digest("hex") !== item.digest.sha256
+  ) {
     throw fileChanged(item, path);
   }
   try {
