@@ -86,9 +86,11 @@ export interface UploadSyncOptions {
  * and a `head` only for objects the listing cannot decide (see {@link needsHead}).
  *
  * Steps: walk the sources, then hash every file (on worker threads; gzip first where a rule says
- * so), while the target is listed; `head` the undecided objects; plan (see {@link planUpload});
- * upload in parallel; delete, if asked, once every upload succeeded. If the walk, the hashing or
- * the listing fails, nothing is written at all.
+ * so) while the target is listed; as soon as a file is hashed and the listing is complete, `head`
+ * its object if the listing cannot decide, and upload it if it changed (see {@link planUpload}),
+ * `concurrency` requests at a time; delete, if asked, once every upload succeeded. If the walk or
+ * the listing fails, nothing is written at all; if a file cannot be read, the uploads stop, those
+ * done stay (each object is whole and described by its metadata) and nothing is deleted.
  *
  * @throws {SyncError} for bad options, a missing source, key conflicts, transfer failures;
  *   the signal's reason when aborted.
