@@ -1,0 +1,5 @@
+#!/usr/bin/env node
+import { runMain } from "@spotkit/runtime";
+import { plugin } from "./plugin.js";
+
+runMain(plugin);
