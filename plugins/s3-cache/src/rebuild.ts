@@ -15,10 +15,11 @@ const contentTypes: Record<ArchiveFormat, string> = {
 
 /**
  * Bytes per part of the multipart upload. An archive's length is unknown until it is written, so
- * it always goes up in parts; 16 MiB keeps large caches far below S3's 10,000 parts (156 GiB)
- * while `uploadConcurrency` parts in flight stay well inside the memory budget.
+ * it always goes up in parts, each held in memory until it is stored: 8 MiB allows caches up to
+ * S3's 10,000 parts (78 GiB) while the parts in flight (`uploadConcurrency` of them, and the one
+ * being filled) stay near 40 MB, inside the 200 MB the whole step is meant to use.
  */
-export const defaultPartSize = 16 * 1024 * 1024;
+export const defaultPartSize = 8 * 1024 * 1024;
 /** Parts uploaded at once. */
 export const defaultUploadConcurrency = 4;
 
