@@ -5,9 +5,8 @@ import { join } from "node:path";
 import type { Readable } from "node:stream";
 import { runPluginEntry } from "@spotkit/runtime/testing";
 import { createObjectStore, type ObjectInfo, type ObjectStore } from "@spotkit/storage";
-import { type AzurePeer, startAzurite } from "@spotkit/test-peers";
+import { type AzurePeer, createAzuriteContainer, startAzurite } from "@spotkit/test-peers";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createContainer } from "./test-support/azurite-container.js";
 import { sampleTree, writeTree } from "./test-support/sample-tree.js";
 
 const entry = join(import.meta.dirname, "..", "dist", "main.js");
@@ -32,7 +31,7 @@ beforeEach(async () => {
 async function newContainer(): Promise<string> {
   containerCount += 1;
   const name = `test-${containerCount}-${Date.now()}`;
-  await createContainer(azurite, name);
+  await createAzuriteContainer(azurite, name);
   return name;
 }
 

@@ -2,11 +2,10 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createObjectStore } from "@spotkit/storage";
-import { startGcsFake } from "@spotkit/test-peers";
+import { createGcsFakeBucket, startGcsFake } from "@spotkit/test-peers";
 import { describe, expect, it } from "vitest";
 import { externalAccountCredentials } from "./external-account-credentials.js";
 import { startFakeTokenExchange } from "./test-support/fake-token-exchange.js";
-import { createBucket } from "./test-support/gcs-bucket.js";
 
 const identity = {
   projectNumber: "123456789012",
@@ -40,7 +39,7 @@ describe("externalAccountCredentials", () => {
     const gcs = await startGcsFake({ requireToken: "impersonated-access-token" });
     const folder = await mkdtemp(join(tmpdir(), "spotkit-gcs-wif-"));
     try {
-      await createBucket(gcs.endpoint, "wif-bucket", "impersonated-access-token");
+      await createGcsFakeBucket(gcs.endpoint, "wif-bucket", "impersonated-access-token");
       const tokenFile = join(folder, "oidc-token");
       await writeFile(tokenFile, "header.oidc-id-token.signature");
       const credentials = externalAccountCredentials(identity, tokenFile);

@@ -5,9 +5,13 @@ import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { runPluginEntry } from "@spotkit/runtime/testing";
 import { createObjectStore, type ObjectStore } from "@spotkit/storage";
-import { type GcsPeer, startGcsFake } from "@spotkit/test-peers";
+import {
+  createGcsFakeBucket,
+  type GcsPeer,
+  loopbackOnlyPreloadPath,
+  startGcsFake,
+} from "@spotkit/test-peers";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createBucket } from "./test-support/gcs-bucket.js";
 import { sampleTree, writeTree } from "./test-support/sample-tree.js";
 import {
   createServiceAccountKey,
@@ -25,7 +29,7 @@ const entry = join(import.meta.dirname, "..", "dist", "main.js");
  * service-account key: its token exchange always goes to Google.)
  */
 const loopbackOnly = {
-  NODE_OPTIONS: `--import ${join(import.meta.dirname, "test-support", "loopback-only.mjs")}`,
+  NODE_OPTIONS: `--import ${loopbackOnlyPreloadPath()}`,
 };
 const accessToken = "ya29.spotkit-test-access-token";
 const sampleNames = Object.keys(sampleTree).sort();
@@ -51,7 +55,7 @@ beforeEach(async () => {
 async function newBucket(): Promise<string> {
   bucketCount += 1;
   const name = `bucket-${bucketCount}-${Date.now()}`;
-  await createBucket(gcs.endpoint, name, accessToken);
+  await createGcsFakeBucket(gcs.endpoint, name, accessToken);
   return name;
 }
 

@@ -3,11 +3,17 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { PluginEntryOptions } from "@spotkit/runtime/testing";
 import { createObjectStore, type ObjectStore } from "@spotkit/storage";
-import { type AzurePeer, type GcsPeer, startAzurite, startGcsFake } from "@spotkit/test-peers";
+import {
+  type AzurePeer,
+  createAzuriteContainer,
+  createGcsFakeBucket,
+  type GcsPeer,
+  loopbackOnlyPreloadPath,
+  startAzurite,
+  startGcsFake,
+} from "@spotkit/test-peers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createContainer } from "./test-support/azurite-container.js";
 import { snapshotTree, writeCacheTree } from "./test-support/cache-tree.js";
-import { createBucket } from "./test-support/gcs-bucket.js";
 import { runCachePlugin } from "./test-support/run-cache-plugin.js";
 
 // The cache plugin from its built entry against azurite (a real Azure Blob emulator), the in-repo
@@ -15,7 +21,7 @@ import { runCachePlugin } from "./test-support/run-cache-plugin.js";
 
 /** Fails any lookup or connection off loopback in the plugin process (GCS auth, metadata server). */
 const loopbackOnly = {
-  NODE_OPTIONS: `--import ${join(import.meta.dirname, "test-support", "loopback-only.mjs")}`,
+  NODE_OPTIONS: `--import ${loopbackOnlyPreloadPath()}`,
 };
 
 let scratch: string;
@@ -127,7 +133,7 @@ describe("azure (azurite)", () => {
   const container = "caches";
   beforeAll(async () => {
     azure = await startAzurite();
-    await createContainer(azure, container);
+    await createAzuriteContainer(azure, container);
     store = createObjectStore({
       type: "azure",
       container,
@@ -194,7 +200,7 @@ describe("gcs (the in-repo GCS fake)", () => {
     // No token: the store sends unauthenticated requests to a custom endpoint when it has no
     // credentials, as with an emulator; signing in with a key would reach Google for a token.
     gcs = await startGcsFake();
-    await createBucket(gcs.endpoint, bucket);
+    await createGcsFakeBucket(gcs.endpoint, bucket);
     store = createObjectStore({ type: "gcs", bucket, apiEndpoint: gcs.endpoint });
   });
   afterAll(async () => {

@@ -6,12 +6,17 @@ import { zstdCompressSync } from "node:zlib";
 import type { PluginEntryOptions } from "@spotkit/runtime/testing";
 import type { ObjectStore } from "@spotkit/storage";
 import { createS3Store } from "@spotkit/storage/s3";
-import { findFreePort, type S3Peer, startFaultProxy, startS3Peer } from "@spotkit/test-peers";
+import {
+  createS3TestClient,
+  findFreePort,
+  type S3Peer,
+  startFaultProxy,
+  startS3Peer,
+} from "@spotkit/test-peers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { snapshotTree, writeCacheTree } from "./test-support/cache-tree.js";
 import { craftTar } from "./test-support/craft-tar.js";
 import { runCachePlugin } from "./test-support/run-cache-plugin.js";
-import { createS3TestClient } from "./test-support/s3-test-client.js";
 
 // The cache plugin from its built entry against a real S3 server (radosgw, SigV4 enforced; moto
 // when SPOTKIT_S3_PEER=moto), settings encoded as Drone encodes them.
@@ -521,7 +526,7 @@ describe("cancellation and faults (radosgw through a fault proxy)", () => {
       });
       const cwd = await workspace();
       await mkdir(join(cwd, "cache"), { recursive: true });
-      // Incompressible, so that the archive needs several 16 MiB parts.
+      // Incompressible, so that the archive needs several 8 MiB parts.
       await writeFile(join(cwd, "cache", "blob.bin"), randomBytes(40 * 1024 * 1024));
       const result = await run(
         cwd,

@@ -4,10 +4,14 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { runPluginEntry } from "@spotkit/runtime/testing";
 import { createS3Store, type ObjectStore } from "@spotkit/storage";
+import {
+  createS3TestClient,
+  type FaultProxy,
+  type S3Peer,
+  startFaultProxy,
+  startS3Peer,
+} from "@spotkit/test-peers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type FaultProxy, startFaultProxy } from "../../../packages/test-peers/src/fault-proxy.js";
-import { type S3Peer, startS3Peer } from "../../../packages/test-peers/src/s3-peer.js";
-import { createS3TestClient } from "./test-support/s3-test-client.js";
 
 // The whole plugin, from its built entry, syncing through a proxy that injects the faults a
 // real S3 endpoint produces: the sync must complete and every object must match its file.

@@ -5,10 +5,8 @@ import { dirname, join } from "node:path";
 import { type PluginEntryOptions, runPluginEntry } from "@spotkit/runtime/testing";
 import type { ObjectStore } from "@spotkit/storage";
 import { createS3Store } from "@spotkit/storage/s3";
+import { createS3TestClient, type S3Peer, startFaultProxy, startS3Peer } from "@spotkit/test-peers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startFaultProxy } from "../../../packages/test-peers/src/fault-proxy.js";
-import { type S3Peer, startS3Peer } from "../../../packages/test-peers/src/s3-peer.js";
-import { createS3TestClient } from "./test-support/s3-test-client.js";
 
 const entry = join(import.meta.dirname, "..", "dist", "main.js");
 const bucket = "spotkit-sync";

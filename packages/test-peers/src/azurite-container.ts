@@ -1,10 +1,12 @@
 import { createHmac } from "node:crypto";
 
-/** The azurite account a test talks to. */
+/** The azurite account a test talks to; an `AzurePeer` is one. */
 export interface AzuriteAccount {
   /** `http://127.0.0.1:<port>/devstoreaccount1` */
   endpoint: string;
+  /** The account name, `devstoreaccount1` for azurite. */
   accountName: string;
+  /** The account key, base64 as azurite publishes it. */
   accountKey: string;
 }
 
@@ -12,11 +14,14 @@ export interface AzuriteAccount {
 const serviceVersion = "2021-12-02";
 
 /**
- * Creates a container in azurite with a Shared Key-signed Create Container request. The plugin
- * has no reason to create containers (it expects them to exist, and the store interface has no
- * such call), and @azure/storage-blob is not one of its dependencies, so the test signs by hand.
+ * Creates a container in azurite with a Shared Key-signed Create Container request. The plugins
+ * have no reason to create containers (they expect them to exist, and the store interface has no
+ * such call), and @azure/storage-blob is not one of their dependencies, so the request is signed
+ * here by hand.
+ *
+ * Rejects unless azurite answers 201 Created (an existing container gets 409).
  */
-export async function createContainer(account: AzuriteAccount, name: string): Promise<void> {
+export async function createAzuriteContainer(account: AzuriteAccount, name: string): Promise<void> {
   const url = new URL(`${account.endpoint}/${name}?restype=container`);
   const date = new Date().toUTCString();
   // String-to-sign of Shared Key (version 2015-02-21 and later): the verb, eleven standard headers

@@ -33,8 +33,11 @@ dns.promises.lookup = async function guardedPromisesLookup(hostname, options) {
 const connect = net.Socket.prototype.connect;
 net.Socket.prototype.connect = function guardedConnect(...parameters) {
   const [first, second] = parameters;
-  const host = typeof first === "object" && first !== null ? first.host : second;
-  const path = typeof first === "object" && first !== null ? first.path : undefined;
+  // net.connect() and net.createConnection() (which HTTP agents use) pass their normalized
+  // [options, callback] array as the only parameter, so the options may sit one level down.
+  const options = Array.isArray(first) ? first[0] : first;
+  const host = typeof options === "object" && options !== null ? options.host : second;
+  const path = typeof options === "object" && options !== null ? options.path : undefined;
   if (path === undefined && host !== undefined && !isLoopback(host)) {
     throw refuse(host);
   }

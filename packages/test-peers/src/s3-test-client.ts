@@ -1,11 +1,15 @@
 import { createHash, createHmac } from "node:crypto";
+import { TestPeerError } from "./test-peer-error.js";
 
-/** Where a test S3 server listens and the credentials it accepts. */
+/** Where a test S3 server listens and the credentials it accepts; an `S3Peer` is one. */
 export interface S3TestServer {
   /** `http://127.0.0.1:<port>`, addressed path-style. */
   endpoint: string;
+  /** The region to sign for. */
   region: string;
+  /** Access key of the server's user. */
   accessKeyId: string;
+  /** Secret key of the server's user. */
   secretAccessKey: string;
 }
 
@@ -16,25 +20,52 @@ export interface S3TestResponse {
   body: string;
 }
 
-/**
- * A minimal SigV4-signing S3 client for test setup and checks that the plugin's own store does
- * not expose (creating buckets, listing multipart uploads). The plugin package has no S3 SDK of
- * its own, and radosgw enforces signatures. (A copy of plugins/s3-sync's test client.)
- */
-export function createS3TestClient(server: S3TestServer) {
+/** Options of {@link S3TestClient.send}. */
+export interface S3TestRequestOptions {
+  /** Query parameters, unencoded; an empty value sends a bare name (`?uploads`). */
+  query?: Record<string, string>;
+  /**
+   * The request body.
+   * @default "" (no body)
+   */
+  body?: string;
+  /** Extra headers; they are signed too. */
+  headers?: Record<string, string>;
+}
+
+/** The client {@link createS3TestClient} returns. */
+export interface S3TestClient {
   /** Sends one signed request; `path` is `/bucket/key` with the key as stored (not encoded). */
+  send(method: string, path: string, options?: S3TestRequestOptions): Promise<S3TestResponse>;
+  /** Creates a bucket; fails unless the server says it was created. */
+  createBucket(bucket: string): Promise<void>;
+  /** The headers of one object (HEAD), or undefined when there is none. */
+  headObject(bucket: string, key: string): Promise<Record<string, string> | undefined>;
+  /** The number of multipart uploads started and not completed or aborted in a bucket. */
+  countMultipartUploads(bucket: string): Promise<number>;
+}
+
+/**
+ * A minimal SigV4-signing S3 client for test setup and for checks that a plugin's own store does
+ * not expose (creating buckets, reading `x-amz-website-redirect-location`, listing multipart
+ * uploads). The plugins have no S3 SDK of their own (and this package has one only as a dev
+ * dependency), while radosgw enforces signatures, so the requests are signed here by hand.
+ *
+ * Every request rejects with `E_PEER_CONFIG` unless `server.endpoint` is on 127.0.0.1.
+ */
+export function createS3TestClient(server: S3TestServer): S3TestClient {
   async function send(
     method: string,
     path: string,
-    options: {
-      query?: Record<string, string>;
-      body?: string;
-      headers?: Record<string, string>;
-    } = {},
+    options: S3TestRequestOptions = {},
   ): Promise<S3TestResponse> {
     const url = new URL(server.endpoint);
-    if (url.hostname !== "127.0.0.1")
-      throw new Error(`tests only talk to 127.0.0.1, not ${url.hostname}`);
+    if (url.hostname !== "127.0.0.1") {
+      throw new TestPeerError(
+        "E_PEER_CONFIG",
+        `The S3 test client only talks to 127.0.0.1, not ${url.hostname}: pass the endpoint of a local test peer.`,
+      );
+    }
     const body = options.body ?? "";
     const now = new Date();
     const amzDate = now
@@ -97,21 +128,18 @@ export function createS3TestClient(server: S3TestServer) {
 
   return {
     send,
-    /** Creates a bucket; fails unless the server says it was created. */
     async createBucket(bucket: string): Promise<void> {
       const response = await send("PUT", `/${bucket}`);
       if (response.status !== 200) {
         throw new Error(`creating ${bucket} failed: HTTP ${response.status} ${response.body}`);
       }
     },
-    /** The headers of one object (HEAD), or undefined when there is none. */
     async headObject(bucket: string, key: string): Promise<Record<string, string> | undefined> {
       const response = await send("HEAD", `/${bucket}/${key}`);
       if (response.status === 404) return undefined;
       if (response.status !== 200) throw new Error(`HEAD ${key}: HTTP ${response.status}`);
       return response.headers;
     },
-    /** The number of multipart uploads started and not completed or aborted in a bucket. */
     async countMultipartUploads(bucket: string): Promise<number> {
       const response = await send("GET", `/${bucket}`, { query: { uploads: "" } });
       if (response.status !== 200) throw new Error(`ListMultipartUploads: HTTP ${response.status}`);
