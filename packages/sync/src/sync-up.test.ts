@@ -2,6 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
+import type { ListEntry, ObjectStore } from "@spotkit/storage";
 import { describe, expect, it } from "vitest";
 import { sha256MetadataKey } from "./compare-content.js";
 import { redirectMetadataKey } from "./compare-headers.js";
@@ -287,6 +288,37 @@ describe("syncUp", () => {
     );
     expect(store.requests).toMatchObject({ put: 0, delete: 0, head: 0 });
     expect(store.objects.size).toBe(3);
+  });
+
+  it("reports a listing that fails after the walk matched nothing, leaving no promise unhandled", async () => {
+    await writeFiles(folder(), site);
+    const store = storeWith();
+    // The listing fails only once the (empty) walk is done and waits for it.
+    const slowFailingStore: ObjectStore = Object.assign(Object.create(store), {
+      async *list(): AsyncIterable<ListEntry> {
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        throw new Error("connection reset");
+      },
+    });
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on("unhandledRejection", onUnhandled);
+    try {
+      await expectSyncError(
+        syncUp({
+          store: slowFailingStore,
+          cwd: folder(),
+          source: "public/**/*.none",
+          temporaryFolder: scratch(),
+        }),
+        "E_SYNC_TRANSFER",
+      );
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    } finally {
+      process.off("unhandledRejection", onUnhandled);
+    }
+    expect(unhandled).toEqual([]);
+    expect(store.requests).toMatchObject({ put: 0, delete: 0 });
   });
 
   it("deletes nothing when the local walk fails", async () => {

@@ -132,6 +132,9 @@ export async function syncUp(options: UploadSyncOptions): Promise<SyncSummary> {
           await gzipCopies.listed(byKey);
           return byKey;
         });
+        // A failed listing is reported by walkListAndHash; with no file waiting for it, nothing
+        // else would handle this promise's rejection, which would end the process.
+        remoteReady.catch(() => {});
         const known = remoteReady;
         const entries = mapKeys(files, prefix, strip, options.rules?.redirects, logger);
         return prepareItems(entries, {
