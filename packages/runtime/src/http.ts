@@ -1,11 +1,18 @@
-import {
-  Client,
-  type Dispatcher,
-  EnvHttpProxyAgent,
-  Pool,
-  Request as UndiciRequest,
-  fetch as undiciFetch,
-} from "undici";
+import type { Dispatcher, fetch as undiciFetch } from "undici";
+
+/** undici, loaded on the first request. */
+type Undici = typeof import("undici");
+
+/**
+ * undici is loaded when the first request is made, not when the plugin starts: setting it up costs
+ * about 0.1 s of start-up, which plugins that make no HTTP request through it (storage plugins go
+ * through their SDKs) should not pay.
+ */
+let undiciModule: Promise<Undici> | undefined;
+const loadUndici = (): Promise<Undici> => {
+  undiciModule ??= import("undici");
+  return undiciModule;
+};
 
 /** Default of {@link HttpOptions.timeout}: 30 s. */
 const defaultTimeout = 30_000;
@@ -58,16 +65,23 @@ export interface HttpOptions {
  * ```
  */
 export function createFetch(options: HttpOptions): typeof globalThis.fetch {
-  const dispatcher = createDispatcher(options);
-  const fetchThroughDispatcher = (input: unknown, init?: Record<string, unknown>) =>
-    undiciFetch(toUndiciInput(input), { dispatcher, ...init } as Parameters<typeof undiciFetch>[1]);
+  let dispatcher: Dispatcher | undefined;
+  const fetchThroughDispatcher = async (input: unknown, init?: Record<string, unknown>) => {
+    const undici = await loadUndici();
+    dispatcher ??= createDispatcher(undici, options);
+    return undici.fetch(toUndiciInput(undici, input), {
+      dispatcher,
+      ...init,
+    } as Parameters<typeof undiciFetch>[1]);
+  };
   // undici's classes match the global ones in behaviour, but TypeScript sees two distinct types.
   return fetchThroughDispatcher as unknown as typeof globalThis.fetch;
 }
 
 // --- internal ---
 
-function createDispatcher(options: HttpOptions): Dispatcher {
+function createDispatcher(undici: Undici, options: HttpOptions): Dispatcher {
+  const { Client, EnvHttpProxyAgent, Pool } = undici;
   const { env, skipVerify = false, timeout = defaultTimeout } = options;
   const tls = { rejectUnauthorized: !skipVerify };
   return new EnvHttpProxyAgent({
@@ -104,7 +118,8 @@ function readVariable(env: Record<string, string | undefined>, lowerCaseName: st
  * undici's `fetch` only recognises its own `Request` class and would read any other as the URL
  * "[object Request]"; rebuild such a request as an undici one.
  */
-function toUndiciInput(input: unknown): Parameters<typeof undiciFetch>[0] {
+function toUndiciInput(undici: Undici, input: unknown): Parameters<typeof undiciFetch>[0] {
+  const UndiciRequest = undici.Request;
   if (
     input instanceof UndiciRequest ||
     typeof input !== "object" ||
