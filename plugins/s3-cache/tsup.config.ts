@@ -1,4 +1,5 @@
 import { defineConfig } from "tsup";
+import { requireCostlyBuiltins } from "../../tools/require-builtins.js";
 
 // The image copies dist/ whole, without node_modules: every dependency is bundled. Code splitting
 // puts each storage adapter (and its SDK) in a chunk of its own, loaded only when a step picks
@@ -9,6 +10,9 @@ export default defineConfig({
   target: "node22",
   platform: "node",
   noExternal: [/.*/],
+  // Keeps `node:` in imports, so that requireCostlyBuiltins sees `node:http` too.
+  removeNodeProtocol: false,
+  esbuildPlugins: [requireCostlyBuiltins],
   splitting: true,
   dts: false,
   sourcemap: false,

@@ -1,4 +1,5 @@
 import { defineConfig } from "tsup";
+import { requireCostlyBuiltins } from "../../tools/require-builtins.js";
 
 // One self-contained file per entry: the image copies dist/main.js alone, without node_modules.
 export default defineConfig({
@@ -7,6 +8,9 @@ export default defineConfig({
   target: "node22",
   platform: "node",
   noExternal: [/.*/],
+  // Keeps `node:` in imports, so that requireCostlyBuiltins sees `node:http` too.
+  removeNodeProtocol: false,
+  esbuildPlugins: [requireCostlyBuiltins],
   splitting: false,
   dts: false,
   sourcemap: false,
