@@ -30,6 +30,9 @@ function shown(path: string): string {
   return JSON.stringify(toBytes(path).toString("utf8"));
 }
 
+/** Sub-folders of a folder whose listing is started before the walk reaches them. */
+const listingsAhead = 8;
+
 /**
  * Lists what an archive of `mounts` should hold, walking each mount folder in name order (so the
  * same tree gives the same archive). Entries are passed to `onEntry` as they are found, for
@@ -46,9 +49,10 @@ export async function walkMounts(options: WalkMountsOptions): Promise<number> {
   const absolute = (path: string) => Buffer.concat([rootBytes, toBytes(path)]);
   let count = 0;
 
-  // Listings are started ahead (all sub-folders of a folder at once, in the thread pool) and read
+  // Listings are started ahead (the next few sub-folders of a folder, in the thread pool) and read
   // in order: the walk keeps pace with tar without blocking the event loop, which must keep
-  // moving the archive bytes meanwhile.
+  // moving the archive bytes meanwhile. Only a few ahead: listing every sub-folder at once holds
+  // the listings of most of a large tree in memory (some 100 MB for 200,000 files).
   const list = (path: string): Promise<{ name: string; child: Dirent<Buffer> }[] | Error> =>
     readdir(absolute(path), { withFileTypes: true, encoding: "buffer" }).then(
       (children) =>
@@ -91,11 +95,18 @@ export async function walkMounts(options: WalkMountsOptions): Promise<number> {
       );
       return;
     }
-    const listings = children.map(({ name, child }) =>
-      child.isDirectory() ? list(`${path}/${name}`) : undefined,
-    );
+    const listings: (ReturnType<typeof list> | undefined)[] = [];
+    const listAhead = (index: number) => {
+      const entry = children[index];
+      if (entry !== undefined && listings[index] === undefined && entry.child.isDirectory()) {
+        listings[index] = list(`${path}/${entry.name}`);
+      }
+    };
     for (const [index, { name, child }] of children.entries()) {
+      for (let ahead = index; ahead < index + listingsAhead; ahead += 1) listAhead(ahead);
       await visit(`${path}/${name}`, mount, child, listings[index]);
+      // Read: let the listing go, so that memory holds the folders on the current path only.
+      listings[index] = undefined;
     }
   };
 

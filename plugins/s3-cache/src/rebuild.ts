@@ -16,12 +16,15 @@ const contentTypes: Record<ArchiveFormat, string> = {
 /**
  * Bytes per part of the multipart upload. An archive's length is unknown until it is written, so
  * it always goes up in parts, each held in memory until it is stored: 8 MiB allows caches up to
- * S3's 10,000 parts (78 GiB) while the parts in flight (`uploadConcurrency` of them, and the one
- * being filled) stay near 40 MB, inside the 200 MB the whole step is meant to use.
+ * S3's 10,000 parts (78 GiB) while the parts in flight (`defaultUploadConcurrency` of them, and
+ * the one being filled) stay near 24 MB, inside the 200 MB the whole step is meant to use.
  */
 export const defaultPartSize = 8 * 1024 * 1024;
-/** Parts uploaded at once. */
-export const defaultUploadConcurrency = 4;
+/**
+ * Parts uploaded at once. Two keep the upload ahead of tar and zstd, which make the archive at
+ * well under the speed of one connection; each more holds another part in memory.
+ */
+export const defaultUploadConcurrency = 2;
 
 /** Options of {@link rebuildCache}. */
 export interface RebuildCacheOptions {
