@@ -204,7 +204,7 @@ export const settings = {
     description:
       "plugins/s3-cache: a shared credentials file. Read only through AWS_SHARED_CREDENTIALS_FILE in the step's environment (with profile).",
     aliases: ["CACHE_FILE_CREDENTIALS", "AWS_SHARED_CREDENTIALS_FILE"],
-    example: "/root/.aws/credentials",
+    example: "/drone/src/.aws/credentials",
   }),
   accelerated_endpoint: setting(z.string().optional(), {
     description: "plugins/s3-cache's S3 transfer acceleration endpoint: accepted, not supported.",
