@@ -3,6 +3,8 @@ import { ArchiveError } from "./archive-error.js";
 
 /** How long a child gets to exit after SIGTERM before it gets SIGKILL. */
 const killGracePeriod = 2000;
+/** Milliseconds to wait for a child's pipes to close once it exited. */
+const closeGracePeriod = 5000;
 
 /** Bytes of a child's stderr kept for messages. */
 const stderrLimit = 16 * 1024;
@@ -62,6 +64,11 @@ export function startTool(
       if (child.pid === undefined) resolve({ code: null, signal: null, spawnError: error });
     });
     child.once("close", (code, signal) => resolve({ code, signal }));
+    // "close" waits for the output pipes too; should one stay open after the child is gone (a
+    // descriptor inherited by a grandchild, a stream nobody reads), do not wait for it forever.
+    child.once("exit", (code, signal) => {
+      setTimeout(() => resolve({ code, signal }), closeGracePeriod).unref();
+    });
   }).finally(() => clearTimeout(killTimer));
   return {
     child,
