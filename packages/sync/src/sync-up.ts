@@ -192,7 +192,7 @@ export async function syncUp(options: UploadSyncOptions): Promise<SyncSummary> {
       deleted: plan.deletes.length,
     };
     if (dryRun) {
-      logPlan(plan, options);
+      logDryRunPlan(plan, options);
       return createSyncSummary({
         ...summaryFields,
         dryRun: true,
@@ -499,25 +499,22 @@ function createCopyKeeper(bodies: Map<string, string>, force: boolean): CopyKeep
   };
 }
 
-function logPlan(plan: UploadPlan, options: UploadSyncOptions): void {
+/** Prints a dry run's plan: every action, then the counts. */
+function logDryRunPlan(plan: UploadPlan, options: UploadSyncOptions): void {
   const { logger } = options;
   if (logger === undefined) return;
-  const dryRun = options.dryRun === true;
-  for (const action of plan.actions) {
-    const line = describeUploadAction(action, dryRun);
-    if (dryRun || action.type !== "skip") logger.info(line);
-    else logger.debug(line);
-  }
-  logger.info(
-    `${dryRun ? "would upload" : "uploading"} ${plan.uploads.length} of ${plan.uploads.length + plan.skips.length} objects to ${options.store.url} (${plan.skips.length} unchanged${options.delete === true ? `, ${plan.deletes.length} to delete` : ""})`,
-  );
+  for (const action of plan.actions) logger.info(describeUploadAction(action, true));
+  logger.info(describeCounts("would upload", plan, options));
 }
 
 /** The line that ends the uploads: how many objects went up, stayed, and are to be deleted. */
 function logUploaded(plan: UploadPlan, options: UploadSyncOptions): void {
-  options.logger?.info(
-    `uploaded ${plan.uploads.length} of ${plan.uploads.length + plan.skips.length} objects to ${options.store.url} (${plan.skips.length} unchanged${options.delete === true ? `, ${plan.deletes.length} to delete` : ""})`,
-  );
+  options.logger?.info(describeCounts("uploaded", plan, options));
+}
+
+/** `<verb> N of M objects to <store> (K unchanged[, D to delete])`. */
+function describeCounts(verb: string, plan: UploadPlan, options: UploadSyncOptions): string {
+  return `${verb} ${plan.uploads.length} of ${plan.uploads.length + plan.skips.length} objects to ${options.store.url} (${plan.skips.length} unchanged${options.delete === true ? `, ${plan.deletes.length} to delete` : ""})`;
 }
 
 /** Deletes the objects no local file maps to; called only once every upload succeeded. */
