@@ -142,6 +142,25 @@ describe("extractArchive", () => {
     },
   );
 
+  test("reads a zstd stream of several frames, with a skippable frame between them", async () => {
+    const tar = craftTar([
+      { name: "m/a", content: "first frame" },
+      { name: "m/b", content: randomBytes(300_000) },
+    ]);
+    const split = 1024;
+    const skippable = Buffer.alloc(8 + 5);
+    skippable.writeUInt32LE(0x184d2a5e, 0);
+    skippable.writeUInt32LE(5, 4);
+    const body = Buffer.concat([
+      execFileSync("zstd", ["-c", "-q", "--no-check"], { input: tar.subarray(0, split) }),
+      skippable,
+      execFileSync("zstd", ["-c", "-q"], { input: tar.subarray(split) }),
+    ]);
+    const result = await extractArchive({ body: Readable.from([body]), root, mounts: ["m"] });
+    expect(result.entries).toBe(2);
+    expect(await readFile(join(root, "m/a"), "utf8")).toBe("first frame");
+  });
+
   describe("refuses hostile archives and writes nothing", () => {
     const cases: [string, CraftedEntry[]][] = [
       [
@@ -224,6 +243,18 @@ describe("extractArchive", () => {
       expect(await refusal({ body: Readable.from([archive]) })).toBe("E_ARCHIVE_CORRUPT");
     });
 
+    test("a zstd archive cut after its last block, before the frame's checksum", async () => {
+      // Every decompressed byte is there; only the checksum's 4 bytes are missing.
+      const archive = archives.zstd;
+      const body = Readable.from([archive.subarray(0, archive.length - 4)]);
+      expect(await refusal({ body })).toBe("E_ARCHIVE_TRUNCATED");
+    });
+
+    test("a zstd archive with garbage after its last frame", async () => {
+      const body = Readable.from([Buffer.concat([archives.zstd, Buffer.from("garbage!")])]);
+      expect(await refusal({ body })).toBe("E_ARCHIVE_CORRUPT");
+    });
+
     test("a zstd archive with garbage after its only header", async () => {
       const garbage = Buffer.concat([Buffer.from([0x28, 0xb5, 0x2f, 0xfd]), Buffer.alloc(100, 7)]);
       expect(await refusal({ body: Readable.from([garbage]) })).toBe("E_ARCHIVE_CORRUPT");
@@ -243,6 +274,21 @@ describe("extractArchive", () => {
         "connection reset by peer",
       );
       expect(leftovers(folder.path)).toEqual([]);
+      expect(await readFile(join(root, "m/keep.txt"), "utf8")).toBe("old content\n");
+    });
+
+    test("a body that fails while the first entry's folder is being made", async () => {
+      // The pipeline rejects at once; the write that is creating the private folder and starting
+      // tar is still under way and must not leave them behind.
+      for (let attempt = 0; attempt < 5; attempt += 1) {
+        const body = new PassThrough();
+        body.write(archives.none.subarray(0, 5000));
+        setImmediate(() => body.destroy(new Error("connection reset by peer")));
+        await expect(extractArchive({ body, root, mounts: ["m"] })).rejects.toThrow(
+          "connection reset by peer",
+        );
+        expect(leftovers(folder.path)).toEqual([]);
+      }
       expect(await readFile(join(root, "m/keep.txt"), "utf8")).toBe("old content\n");
     });
   });
@@ -323,6 +369,19 @@ describe("extractArchive", () => {
       message = (error as Error).message;
     }
     expect(message).toContain("install zstd");
+  });
+
+  test("a missing tar binary says what to install", async () => {
+    const body = Readable.from([craftTar([{ name: "m/f" }])]);
+    let message = "";
+    try {
+      await extractArchive({ body, root, mounts: ["m"], tools: { tar: "/nonexistent/tar" } });
+    } catch (error) {
+      expect(isArchiveError(error, "E_ARCHIVE_TOOL")).toBe(true);
+      message = (error as Error).message;
+    }
+    expect(message).toContain("install GNU tar");
+    expect(await readFile(join(root, "m/keep.txt"), "utf8")).toBe("old content\n");
   });
 
   test("refuses invalid options", async () => {

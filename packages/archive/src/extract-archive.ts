@@ -90,6 +90,10 @@ export async function extractArchive(
       },
     );
 
+  // The body may fail while the folders are prepared, before anything reads it: that error is kept
+  // (readHead reports it from `body.errored`) instead of going unhandled.
+  body.on("error", () => {});
+
   let decompressor: ToolProcess | undefined;
   let sink: ExtractSink | undefined;
   let createdRoot: string | undefined;

@@ -69,6 +69,10 @@ export class ExtractSink extends Writable {
 
   readonly #options: ExtractSinkOptions;
   readonly #checkedMounts = new Set<string>();
+  /** The write in progress: a failed pipeline does not wait for it, {@link cleanUp} does. */
+  #writing: Promise<void> = Promise.resolve();
+  /** Set once destroyed or cleaned up: no `tar` may be started after that. */
+  #closed = false;
 
   constructor(options: ExtractSinkOptions) {
     super({ highWaterMark: 1 });
@@ -105,7 +109,9 @@ export class ExtractSink extends Writable {
     _encoding: BufferEncoding,
     callback: (error?: Error | null) => void,
   ): void {
-    this.#writePieces(chunk).then(() => callback(), callback);
+    const writing = this.#writePieces(chunk);
+    this.#writing = writing.catch(() => {});
+    writing.then(() => callback(), callback);
   }
 
   override _final(callback: (error?: Error | null) => void): void {
@@ -113,13 +119,17 @@ export class ExtractSink extends Writable {
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    this.#closed = true;
     for (const group of this.groups.values()) group.tar.stop();
     callback(error);
   }
 
   /** Stops every `tar`, waits for them, and removes the private folders (and folders created). */
   async cleanUp(): Promise<void> {
+    this.#closed = true;
     for (const group of this.groups.values()) group.tar.stop();
+    // A write still under way may be creating a group (it then finds #closed and stops).
+    await this.#writing;
     await Promise.all([...this.groups.values()].map((group) => group.tar.exited));
     for (const group of this.groups.values()) await removeTree(group.temporary);
   }
@@ -161,6 +171,10 @@ export class ExtractSink extends Writable {
     const created = await mkdir(folder, { recursive: true });
     if (created !== undefined) this.createdFolders.push(created);
     const temporary = await mkdtemp(join(folder, extractFolderPrefix));
+    if (this.#closed) {
+      await removeTree(temporary);
+      throw new ArchiveError("E_ARCHIVE_ABORTED", "The extraction was stopped.");
+    }
     const tar = startTool(
       this.#options.tarCommand,
       tarExtractArguments(temporary),

@@ -1,8 +1,9 @@
 import type { Readable } from "node:stream";
 
 /**
- * Reads the first `length` bytes of a stream and puts them back (`unshift`), so the stream can then
- * be piped whole. Resolves with fewer bytes only when the stream ends sooner (it is then consumed).
+ * Reads at least the first `length` bytes of a stream and puts them back (`unshift`), so the stream
+ * can then be piped whole. Resolves with fewer bytes only when the stream ends sooner (it is then
+ * consumed); rejects when it fails or is closed first, also when that happened before the call.
  */
 export function readHead(stream: Readable, length: number, signal?: AbortSignal): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -12,6 +13,7 @@ export function readHead(stream: Readable, length: number, signal?: AbortSignal)
       stream.off("readable", onReadable);
       stream.off("end", onEnd);
       stream.off("error", onError);
+      stream.off("close", onClose);
       signal?.removeEventListener("abort", onAbort);
     };
     const finish = (ended: boolean) => {
@@ -34,13 +36,25 @@ export function readHead(stream: Readable, length: number, signal?: AbortSignal)
       cleanup();
       reject(error);
     };
+    // Closed without an end or an error: destroyed by someone else.
+    const onClose = () =>
+      onError(stream.errored ?? new Error("The archive stream was closed before its end."));
     const onAbort = () => {
       cleanup();
       reject(signal?.reason);
     };
+    if (stream.readableEnded) {
+      resolve(Buffer.alloc(0));
+      return;
+    }
+    if (stream.errored !== null || stream.destroyed) {
+      onClose();
+      return;
+    }
     stream.on("readable", onReadable);
     stream.on("end", onEnd);
     stream.on("error", onError);
+    stream.on("close", onClose);
     signal?.addEventListener("abort", onAbort, { once: true });
   });
 }
