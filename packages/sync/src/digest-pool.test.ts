@@ -20,6 +20,9 @@ describe("createDigestPool", () => {
       Buffer.alloc(0),
       Buffer.from("hello"),
       randomBytes(3 * 1024 * 1024 + 17),
+      // Exactly the thread's read buffer, and one byte more.
+      randomBytes(1024 * 1024),
+      randomBytes(1024 * 1024 + 1),
       ...Array.from({ length: 300 }, (_, index) => randomBytes(index * 13)),
     ];
     const paths = await Promise.all(

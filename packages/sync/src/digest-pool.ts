@@ -57,38 +57,51 @@ const batchesPerThread = 3;
 
 /**
  * The thread's code, run with `eval` so that a plugin bundled into one file needs no second file.
- * It reads each file with one reused 1 MiB buffer and synchronous calls (it has nothing else to
+ * It reads each file into one reused 1 MiB buffer with synchronous calls (it has nothing else to
  * do meanwhile), and hashes it with MD5 and SHA-256 in the same pass.
  */
 const workerSource = `
 const { parentPort } = require("node:worker_threads");
 const { closeSync, openSync, readSync } = require("node:fs");
-const { createHash } = require("node:crypto");
+const { createHash, hash } = require("node:crypto");
 const buffer = Buffer.allocUnsafe(1024 * 1024);
+function fill(descriptor) {
+  let filled = 0;
+  for (;;) {
+    const read = readSync(descriptor, buffer, filled, buffer.length - filled, null);
+    if (read === 0) return { filled, ended: true };
+    filled += read;
+    if (filled === buffer.length) return { filled, ended: false };
+  }
+}
 function digest(path, keepBytes) {
-  const md5 = createHash("md5");
-  const sha256 = createHash("sha256");
-  let size = 0;
-  let reads = 0;
   const descriptor = openSync(path, "r");
   try {
-    for (;;) {
-      const read = readSync(descriptor, buffer, 0, buffer.length, null);
-      if (read === 0) break;
-      const chunk = buffer.subarray(0, read);
+    let { filled, ended } = fill(descriptor);
+    if (ended) {
+      // The whole file is in the buffer: one-shot hashes cost far less than hash objects, which
+      // matters for thousands of small files.
+      const content = buffer.subarray(0, filled);
+      const result = { size: filled, md5: hash("md5", content), sha256: hash("sha256", content) };
+      // The copy has a buffer of its own, which is moved to the main thread rather than copied.
+      if (keepBytes) result.bytes = new Uint8Array(content);
+      return result;
+    }
+    const md5 = createHash("md5");
+    const sha256 = createHash("sha256");
+    let size = 0;
+    while (filled > 0) {
+      const chunk = buffer.subarray(0, filled);
       md5.update(chunk);
       sha256.update(chunk);
-      size += read;
-      reads += 1;
+      size += filled;
+      if (ended) break;
+      ({ filled, ended } = fill(descriptor));
     }
+    return { size, md5: md5.digest("hex"), sha256: sha256.digest("hex") };
   } finally {
     closeSync(descriptor);
   }
-  const result = { size, md5: md5.digest("hex"), sha256: sha256.digest("hex") };
-  // Each read reuses the buffer from its start, so it holds the whole file after one read only.
-  // The copy has a buffer of its own, which is moved to the main thread rather than copied again.
-  if (keepBytes && reads <= 1) result.bytes = new Uint8Array(buffer.subarray(0, size));
-  return result;
 }
 parentPort.on("message", (batch) => {
   const moved = [];

@@ -146,9 +146,12 @@ export async function syncUp(options: UploadSyncOptions): Promise<SyncSummary> {
           signal: walkSignal,
           onItem: async (item, itemSignal, bytes) => {
             const remoteByKey = await known;
-            const object = await transfers(() =>
-              decideRemote(store, item, remoteByKey, force, itemSignal),
-            );
+            const listed = remoteByKey.get(item.key);
+            // Only a HEAD takes a transfer slot: most items of a re-sync are decided from the
+            // listing alone, and thousands of slot hand-offs would cost more than the decisions.
+            const object = needsHead(item, listed, { force })
+              ? await transfers(() => headRemote(store, item.key, remoteByKey, itemSignal))
+              : listed;
             if (dryRun) return;
             const decision = planUpload([item], object === undefined ? [] : [object], { force });
             const step = decision.uploads[0];
@@ -218,27 +221,24 @@ export async function syncUp(options: UploadSyncOptions): Promise<SyncSummary> {
 }
 
 /**
- * The object an item would replace: its listing entry, or, where the listing cannot decide
- * (see {@link needsHead}), its `head`, which also replaces the entry in `remoteByKey`.
+ * The object at `key` by `head`, for an item the listing cannot decide about (see
+ * {@link needsHead}); it also replaces the listing entry in `remoteByKey`.
  */
-async function decideRemote(
+async function headRemote(
   store: ObjectStore,
-  item: UploadItem,
+  key: string,
   remoteByKey: Map<string, ObjectInfo>,
-  force: boolean,
   signal: AbortSignal,
 ): Promise<ObjectInfo | undefined> {
-  const listed = remoteByKey.get(item.key);
-  if (!needsHead(item, listed, { force })) return listed;
-  const info = await store.head(item.key, { signal }).catch((error: unknown) => {
-    throw transferError(`Reading the metadata of ${item.key}`, error);
+  const info = await store.head(key, { signal }).catch((error: unknown) => {
+    throw transferError(`Reading the metadata of ${key}`, error);
   });
   if (info === undefined) {
-    remoteByKey.delete(item.key);
+    remoteByKey.delete(key);
     return undefined;
   }
-  const object = { ...info, key: item.key };
-  remoteByKey.set(item.key, object);
+  const object = { ...info, key };
+  remoteByKey.set(key, object);
   return object;
 }
 
@@ -409,6 +409,8 @@ async function prepareItems(
   signal.addEventListener("abort", closeDigests, { once: true });
   let digestsLeft = plain.length;
   let keptBytes = 0;
+  /** Decisions (and uploads) of hashed files; they never reject: a failure aborts `controller`. */
+  const decisions: Promise<void>[] = [];
   const results = await Promise.allSettled([
     runConcurrently(
       redirects,
@@ -425,19 +427,34 @@ async function prepareItems(
       async ({ key, file, headers }, itemSignal) => {
         const keepBytes = file.size <= smallFileLimit && keptBytes + file.size <= keptBytesBudget;
         if (keepBytes) keptBytes += file.size;
-        try {
-          const { bytes, ...digest } = await digests.digest(file.path, file.size, { keepBytes });
-          digestsLeft -= 1;
-          if (digestsLeft === 0) void digests.close();
-          const item: UploadItem = { key, file, digest, headers };
-          items.push(item);
-          await onItem(item, itemSignal, bytes);
-        } finally {
+        const release = () => {
           if (keepBytes) keptBytes -= file.size;
+        };
+        let hashed: Awaited<ReturnType<typeof digests.digest>>;
+        try {
+          hashed = await digests.digest(file.path, file.size, { keepBytes });
+        } catch (error) {
+          release();
+          throw error;
         }
+        digestsLeft -= 1;
+        if (digestsLeft === 0) void digests.close();
+        const { bytes, ...digest } = hashed;
+        const item: UploadItem = { key, file, digest, headers };
+        items.push(item);
+        // The decision waits for the listing (and for a transfer slot to upload); the digest slot
+        // goes on to the next file meanwhile, so hashing never stalls behind the listing.
+        decisions.push(
+          onItem(item, itemSignal, bytes)
+            .finally(release)
+            .catch((error: unknown) => controller.abort(error)),
+        );
       },
       signal,
-    ).catch(stopOther),
+    )
+      .then(() => Promise.all(decisions))
+      .then(() => signal.throwIfAborted())
+      .catch(stopOther),
     runConcurrently(
       compressed,
       context.concurrency,
