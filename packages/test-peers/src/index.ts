@@ -39,4 +39,5 @@ export {
   type S3TestResponse,
   type S3TestServer,
 } from "./s3-test-client.js";
+export { type SignalWhenOptions, signalWhen } from "./signal-when.js";
 export { TestPeerError } from "./test-peer-error.js";

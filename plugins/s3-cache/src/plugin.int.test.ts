@@ -10,6 +10,7 @@ import {
   createS3TestClient,
   findFreePort,
   type S3Peer,
+  signalWhen,
   startFaultProxy,
   startS3Peer,
 } from "@spotkit/test-peers";
@@ -537,17 +538,7 @@ describe("cancellation and faults (radosgw through a fault proxy)", () => {
           mount: ["cache"],
           rebuild: true,
         },
-        {
-          onSpawn: (child) => {
-            const poll = setInterval(() => {
-              if (held.applied > 0) {
-                clearInterval(poll);
-                child.kill("SIGTERM");
-              }
-            }, 50);
-            setTimeout(() => clearInterval(poll), 60_000).unref();
-          },
-        },
+        { onSpawn: (child) => signalWhen(child, () => held.applied > 0) },
       );
       expect(held.applied).toBe(1);
       expect(result.exitCode, result.output).toBe(143);

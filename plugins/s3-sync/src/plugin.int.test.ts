@@ -5,7 +5,13 @@ import { dirname, join } from "node:path";
 import { type PluginEntryOptions, runPluginEntry } from "@spotkit/runtime/testing";
 import type { ObjectStore } from "@spotkit/storage";
 import { createS3Store } from "@spotkit/storage/s3";
-import { createS3TestClient, type S3Peer, startFaultProxy, startS3Peer } from "@spotkit/test-peers";
+import {
+  createS3TestClient,
+  type S3Peer,
+  signalWhen,
+  startFaultProxy,
+  startS3Peer,
+} from "@spotkit/test-peers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const entry = join(import.meta.dirname, "..", "dist", "main.js");
@@ -271,17 +277,7 @@ describe("cancellation", () => {
       const result = await run(
         cwd,
         { endpoint: proxy.endpoint, source: "big", target: "cancelled", part_size: 5 },
-        {
-          onSpawn: (child) => {
-            const poll = setInterval(() => {
-              if (held.applied > 0) {
-                clearInterval(poll);
-                child.kill("SIGTERM");
-              }
-            }, 50);
-            setTimeout(() => clearInterval(poll), 60_000).unref();
-          },
-        },
+        { onSpawn: (child) => signalWhen(child, () => held.applied > 0) },
       );
       expect(held.applied).toBe(1);
       expect(result.exitCode, result.output).toBe(143);
