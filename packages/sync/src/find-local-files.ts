@@ -1,4 +1,5 @@
 import type { Dirent, Stats } from "node:fs";
+import { statSync } from "node:fs";
 import { readdir, realpath, stat } from "node:fs/promises";
 import { resolve, sep } from "node:path";
 import picomatch from "picomatch";
@@ -7,6 +8,9 @@ import { createGlobMatcher } from "./glob-matcher.js";
 import { isInside } from "./is-inside.js";
 import { joinName, parseSource } from "./parse-source.js";
 import { SyncError } from "./sync-error.js";
+
+/** Files stat'ed synchronously in a row before the walk lets the event loop turn. */
+const statsPerYield = 256;
 
 /**
  * What the walk does with a symbolic link found below a source folder:
@@ -167,11 +171,42 @@ async function walkFolder(
     if (isMissing(error)) return;
     throw error;
   }
-  await Promise.all(
-    entries.map((entry) =>
-      visitEntry(walker, entry, `${folder}${sep}${entry.name}`, folderName, realFolder, ancestors),
-    ),
-  );
+  const others: Promise<void>[] = [];
+  let statsSinceYield = 0;
+  for (const entry of entries) {
+    const path = `${folder}${sep}${entry.name}`;
+    if (!entry.isFile()) {
+      others.push(visitEntry(walker, entry, path, folderName, realFolder, ancestors));
+      continue;
+    }
+    visitFile(walker, path, joinName(folderName, entry.name));
+    statsSinceYield += 1;
+    if (statsSinceYield === statsPerYield) {
+      statsSinceYield = 0;
+      await new Promise((resolve) => setImmediate(resolve));
+      walker.signal?.throwIfAborted();
+    }
+  }
+  await Promise.all(others);
+}
+
+/**
+ * A plain file: stat'ed synchronously. The metadata of a workspace file is in memory, so a stat
+ * takes a few microseconds, less than the promise and thread-pool round trip of an asynchronous
+ * one (10,000 of them took ~170 ms of main-thread time; a no-op re-sync of 10,000 files went from
+ * 1.30 s to 0.99 s); {@link statsPerYield} keeps the event loop (listing responses, digests)
+ * turning meanwhile.
+ */
+function visitFile(walker: Walker, path: string, name: string): void {
+  if (!walker.matches(name) || walker.isExcluded(name)) return;
+  let stats: Stats | undefined;
+  try {
+    stats = statSync(path, { throwIfNoEntry: false });
+  } catch (error) {
+    if (isMissing(error)) return;
+    throw error;
+  }
+  if (stats?.isFile()) walker.found(toLocalFile(path, name, stats));
 }
 
 async function visitEntry(
@@ -187,12 +222,6 @@ async function visitEntry(
     if (walker.isPruned(name)) return;
     const real = `${realFolder}${sep}${entry.name}`;
     await walkFolder(walker, path, name, real, [...ancestors, real]);
-    return;
-  }
-  if (entry.isFile()) {
-    if (!walker.matches(name) || walker.isExcluded(name)) return;
-    const stats = await statOrUndefined(path);
-    if (stats?.isFile()) walker.found(toLocalFile(path, name, stats));
     return;
   }
   if (!entry.isSymbolicLink() || walker.policy === "skip") return;
