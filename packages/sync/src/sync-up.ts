@@ -355,6 +355,12 @@ interface PrepareContext {
 const digestsInFlight = 1024;
 
 /**
+ * Hashed files whose decision (and upload) may be under way at once: they wait for the listing,
+ * so hashing runs ahead of them; this bounds the promises kept for a tree of millions of files.
+ */
+const maxPendingDecisions = 16 * 1024;
+
+/**
  * Bytes of small files kept from their hashing until they are uploaded or skipped, at most: each
  * one kept spares a second open and read of the file on the main thread (for thousands of small
  * files, a good part of the CPU of the sync).
@@ -409,8 +415,21 @@ async function prepareItems(
   signal.addEventListener("abort", closeDigests, { once: true });
   let digestsLeft = plain.length;
   let keptBytes = 0;
-  /** Decisions (and uploads) of hashed files; they never reject: a failure aborts `controller`. */
-  const decisions: Promise<void>[] = [];
+  // Decisions (and uploads) of hashed files under way; they never reject: a failure aborts
+  // `controller`. Hashing may run ahead of them, but not without bound.
+  let pendingDecisions = 0;
+  const decisionSlotWaiters: (() => void)[] = [];
+  let allDecided: (() => void) | undefined;
+  const decisionSettled = () => {
+    pendingDecisions -= 1;
+    decisionSlotWaiters.shift()?.();
+    if (pendingDecisions === 0) allDecided?.();
+  };
+  const waitForAllDecisions = () =>
+    new Promise<void>((resolve) => {
+      if (pendingDecisions === 0) resolve();
+      else allDecided = resolve;
+    });
   const results = await Promise.allSettled([
     runConcurrently(
       redirects,
@@ -443,16 +462,19 @@ async function prepareItems(
         const item: UploadItem = { key, file, digest, headers };
         items.push(item);
         // The decision waits for the listing (and for a transfer slot to upload); the digest slot
-        // goes on to the next file meanwhile, so hashing never stalls behind the listing.
-        decisions.push(
-          onItem(item, itemSignal, bytes)
-            .finally(release)
-            .catch((error: unknown) => controller.abort(error)),
-        );
+        // goes on to the next file meanwhile, so hashing does not stall behind the listing.
+        pendingDecisions += 1;
+        void onItem(item, itemSignal, bytes)
+          .finally(release)
+          .catch((error: unknown) => controller.abort(error))
+          .finally(decisionSettled);
+        if (pendingDecisions > maxPendingDecisions) {
+          await new Promise<void>((resolve) => decisionSlotWaiters.push(resolve));
+        }
       },
       signal,
     )
-      .then(() => Promise.all(decisions))
+      .then(waitForAllDecisions)
       .then(() => signal.throwIfAborted())
       .catch(stopOther),
     runConcurrently(
