@@ -474,7 +474,9 @@ async function prepareItems(
       },
       signal,
     )
-      .then(waitForAllDecisions)
+      // Also after a failure: uploads told to stop must have stopped (their multipart uploads
+      // aborted) before the sync reports it.
+      .finally(waitForAllDecisions)
       .then(() => signal.throwIfAborted())
       .catch(stopOther),
     runConcurrently(
