@@ -187,6 +187,9 @@ export function createAzureBlobStore(config: AzureBlobStoreConfig): ObjectStore 
   return {
     url: describeUrl(container.url, storePrefix),
 
+    // `put` hashes every body and commits its MD5 as the blob's Content-MD5, blocks or not.
+    reportsMd5: () => true,
+
     async check(options = {}) {
       const { signal } = options;
       // A one-blob listing needs only the list permission a sync needs anyway; reading the

@@ -247,6 +247,9 @@ export function createFilesystemStore(config: FilesystemStoreConfig): ObjectStor
   const store: ObjectStore = {
     url: `file://${root}${storePrefix === "" ? "" : `/${storePrefix}`}`,
 
+    // Every object's sidecar holds the MD5 of its content.
+    reportsMd5: () => true,
+
     async check(options = {}) {
       options.signal?.throwIfAborted();
       await requireRoot();

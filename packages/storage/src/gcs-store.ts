@@ -145,6 +145,9 @@ export function createGcsStore(config: GcsStoreConfig): ObjectStore {
   return {
     url: `gs://${config.bucket}${storePrefix ? `/${storePrefix}` : ""}`,
 
+    // GCS computes md5Hash for every object that is not a composite.
+    reportsMd5: () => true,
+
     async check(options = {}) {
       // Listing one object needs only storage.objects.list, which a sync needs anyway; reading the
       // bucket's metadata would need storage.buckets.get as well.

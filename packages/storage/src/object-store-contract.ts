@@ -23,8 +23,6 @@ export interface ObjectStoreContractOptions {
   partSize?: number;
   /** Runs the listing and delete tests with more than 1000 keys (S3 pages and batches). @default true */
   largeBatches?: boolean;
-  /** Whether a listing reports `md5` for an object uploaded in one request. @default true */
-  listsMd5?: boolean;
   /** Timeout of each test in milliseconds. @default 120000 */
   timeout?: number;
 }
@@ -50,7 +48,6 @@ export function describeObjectStoreContract(
 ): void {
   const partSize = options.partSize ?? 5 * 1024 * 1024;
   const timeout = options.timeout ?? 120_000;
-  const listsMd5 = options.listsMd5 ?? true;
 
   describe(`ObjectStore contract: ${name}`, () => {
     let fixture: ObjectStoreContractFixture | undefined;
@@ -161,6 +158,23 @@ export function describeObjectStoreContract(
       expect(progress.at(-1)).toBe(content.byteLength);
     });
 
+    it("reports an object's MD5 in listings and head exactly where reportsMd5 says", {
+      timeout,
+    }, async () => {
+      const store = newStore();
+      for (const [key, size] of [
+        ["md5/one-request.bin", 1024],
+        ["md5/in-parts.bin", Math.floor(partSize * 2.5)],
+      ] as const) {
+        const content = randomBytes(size);
+        await store.put(key, content, { partSize, concurrency: 2 });
+        const expected = store.reportsMd5(size, { partSize }) ? md5(content) : undefined;
+        expect((await store.head(key))?.md5).toBe(expected);
+        const [listed] = await collect(store.list({ prefix: key }));
+        expect(listed?.type === "object" ? listed.md5 : "not an object").toBe(expected);
+      }
+    });
+
     it("reads byte ranges", { timeout }, async () => {
       const store = newStore();
       await store.put("range.txt", "0123456789");
@@ -188,9 +202,7 @@ export function describeObjectStoreContract(
       expect(objectKeys(all)).toEqual([...keys].sort(compareUtf8));
       const first = all.find((entry) => entry.type === "object" && entry.key === "z.txt");
       expect(first).toMatchObject({ type: "object", size: 5 });
-      if (listsMd5) {
-        expect(first).toMatchObject({ md5: md5(Buffer.from("z.txt")) });
-      }
+      expect(first).toMatchObject({ md5: md5(Buffer.from("z.txt")) });
 
       expect(await collect(store.list({ delimiter: "/" }))).toEqual([
         expect.objectContaining({ type: "object", key: "a-c.txt" }),

@@ -112,6 +112,13 @@ export interface GetOptions {
 export interface ObjectStore {
   /** A readable address for logs, without credentials (`s3://bucket/prefix`). */
   readonly url: string;
+  /**
+   * True when an object put with `size` bytes and these options reports the MD5 of its content
+   * (`ObjectInfo.md5`) in listings and `head`, given as bytes or as a stream with `size` and
+   * `openBody`. S3: only up to the multipart threshold (a multipart ETag is no MD5); Azure, GCS
+   * and the filesystem: always. Lets a caller hash with MD5 only what the store will prove.
+   */
+  reportsMd5(size: number, options?: Pick<PutOptions, "partSize" | "multipartThreshold">): boolean;
   /** Checks that the bucket/container exists and the credentials work; throws a clear error. */
   check(options?: { signal?: AbortSignal }): Promise<void>;
   /** Lists objects (and common prefixes), all pages, in key order where the store guarantees it. */

@@ -205,6 +205,10 @@ export function createS3Store(config: S3StoreConfig): ObjectStore {
   const store: ObjectStore = {
     url: `s3://${bucket}${storePrefix === "" ? "" : `/${storePrefix}`}`,
 
+    reportsMd5(size, options = {}) {
+      return size <= singleRequestLimit(options, choosePartSize(options.partSize, size));
+    },
+
     async check(options = {}) {
       await call(
         context("HeadBucket"),
@@ -263,7 +267,7 @@ export function createS3Store(config: S3StoreConfig): ObjectStore {
       const fullKey = fullKeyOf(key);
       const { signal } = options;
       const partSize = choosePartSize(options.partSize, options.size);
-      const threshold = Math.min(maximumSingleRequest, options.multipartThreshold ?? partSize);
+      const threshold = singleRequestLimit(options, partSize);
       const params = toPutParams(bucket, fullKey, options, conditionalWritesUnsupported);
       const putContext = {
         ...context("PutObject", fullKey),
@@ -435,6 +439,14 @@ export function createS3Store(config: S3StoreConfig): ObjectStore {
 }
 
 // --- internal ---
+
+/** The largest body `put` sends in one request (PutObject), whose ETag is then its MD5. */
+function singleRequestLimit(
+  options: Pick<PutOptions, "multipartThreshold">,
+  partSize: number,
+): number {
+  return Math.min(maximumSingleRequest, options.multipartThreshold ?? partSize);
+}
 
 /** The part size: the option (at least 5 MiB), raised so that `size` fits in 10,000 parts. */
 function choosePartSize(requested: number | undefined, size: number | undefined): number {

@@ -67,3 +67,21 @@ export function needsHeadForContent(size: number, remote: ObjectInfo | undefined
     remote.metadata === undefined
   );
 }
+
+/**
+ * The hash a local digest lacks to be compared with `remote`, which has the same size: its MD5
+ * when the store reports the object's MD5, else its SHA-256 when the object's metadata holds one.
+ * A file is hashed with the one hash its own upload needs (see `ObjectStore.reportsMd5`), so an
+ * object written another way (by another tool, or with another part size) may need the other.
+ */
+export function missingHash(
+  local: LocalContent,
+  remote: ObjectInfo | undefined,
+): "md5" | "sha256" | undefined {
+  if (remote === undefined || remote.size !== local.size) return undefined;
+  const sha256 = remote.metadata?.[sha256MetadataKey];
+  if (remote.md5 !== undefined && local.md5 !== undefined) return undefined;
+  if (sha256 !== undefined && local.sha256 !== undefined) return undefined;
+  if (remote.md5 !== undefined) return "md5";
+  return sha256 === undefined ? undefined : "sha256";
+}

@@ -38,6 +38,28 @@ describe("createDigestPool", () => {
     expect(digests).toEqual(contents.map((content) => digestBytes(content)));
   });
 
+  it("computes only the hashes asked for, for files read in one piece or streamed", async () => {
+    pool = createDigestPool({ threads: 2 });
+    const contents = [Buffer.from("hello"), randomBytes(2 * 1024 * 1024 + 5)];
+    for (const [index, content] of contents.entries()) {
+      const path = join(folder(), `file-${index}`);
+      await writeFile(path, content);
+      for (const hashes of ["md5", "sha256", "both"] as const) {
+        expect(await pool.digest(path, content.length, { hashes })).toEqual(
+          digestBytes(content, hashes),
+        );
+      }
+    }
+    expect(digestBytes("hello", "md5")).toEqual({
+      size: 5,
+      md5: "5d41402abc4b2a76b9719d911017c592",
+    });
+    expect(digestBytes("hello", "sha256")).toEqual({
+      size: 5,
+      sha256: "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824",
+    });
+  });
+
   it("hands back the bytes it hashed for small files that ask for them, and only those", async () => {
     pool = createDigestPool({ threads: 2 });
     const small = randomBytes(4096);

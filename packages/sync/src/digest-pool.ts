@@ -1,6 +1,6 @@
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
-import type { ContentDigest } from "./digest-file.js";
+import type { ContentDigest, DigestHashes } from "./digest-file.js";
 import { smallFileLimit } from "./read-small-file.js";
 
 /** Options of {@link createDigestPool}. */
@@ -17,6 +17,8 @@ export interface PooledDigestOptions {
    * @default false
    */
   keepBytes?: boolean;
+  /** The hashes to compute. @default "both" */
+  hashes?: DigestHashes;
 }
 
 /** A digest from the pool, with the bytes it was computed from when they were asked for. */
@@ -28,7 +30,7 @@ export interface PooledDigest extends ContentDigest {
 /** Hashes files on worker threads. */
 export interface DigestPool {
   /**
-   * Size, MD5 and SHA-256 of a file's bytes as they are now (whatever size it was listed with).
+   * Size and hashes of a file's bytes as they are now (whatever size it was listed with).
    * Rejects with the file system's error (`ENOENT`…, with its `code`), or with the reason the
    * pool was closed for.
    *
@@ -58,7 +60,7 @@ const batchesPerThread = 3;
 /**
  * The thread's code, run with `eval` so that a plugin bundled into one file needs no second file.
  * It reads each file into one reused 1 MiB buffer with synchronous calls (it has nothing else to
- * do meanwhile), and hashes it with MD5 and SHA-256 in the same pass.
+ * do meanwhile), and hashes it with the hashes asked for (MD5, SHA-256 or both) in the same pass.
  */
 const workerSource = `
 const { parentPort } = require("node:worker_threads");
@@ -74,7 +76,9 @@ function fill(descriptor) {
     if (filled === buffer.length) return { filled, ended: false };
   }
 }
-function digest(path, keepBytes) {
+function digest(path, keepBytes, hashes) {
+  const md5 = hashes !== "sha256";
+  const sha256 = hashes !== "md5";
   const descriptor = openSync(path, "r");
   try {
     let { filled, ended } = fill(descriptor);
@@ -82,32 +86,36 @@ function digest(path, keepBytes) {
       // The whole file is in the buffer: one-shot hashes cost far less than hash objects, which
       // matters for thousands of small files.
       const content = buffer.subarray(0, filled);
-      const result = { size: filled, md5: hash("md5", content), sha256: hash("sha256", content) };
+      const result = { size: filled };
+      if (md5) result.md5 = hash("md5", content);
+      if (sha256) result.sha256 = hash("sha256", content);
       // The copy has a buffer of its own, which is moved to the main thread rather than copied.
       if (keepBytes) result.bytes = new Uint8Array(content);
       return result;
     }
-    const md5 = createHash("md5");
-    const sha256 = createHash("sha256");
+    const hashers = [];
+    if (md5) hashers.push(["md5", createHash("md5")]);
+    if (sha256) hashers.push(["sha256", createHash("sha256")]);
     let size = 0;
     while (filled > 0) {
       const chunk = buffer.subarray(0, filled);
-      md5.update(chunk);
-      sha256.update(chunk);
+      for (const [, hasher] of hashers) hasher.update(chunk);
       size += filled;
       if (ended) break;
       ({ filled, ended } = fill(descriptor));
     }
-    return { size, md5: md5.digest("hex"), sha256: sha256.digest("hex") };
+    const result = { size };
+    for (const [name, hasher] of hashers) result[name] = hasher.digest("hex");
+    return result;
   } finally {
     closeSync(descriptor);
   }
 }
 parentPort.on("message", (batch) => {
   const moved = [];
-  const replies = batch.map(({ id, path, keepBytes }) => {
+  const replies = batch.map(({ id, path, keepBytes, hashes }) => {
     try {
-      const result = digest(path, keepBytes);
+      const result = digest(path, keepBytes, hashes);
       if (result.bytes) moved.push(result.bytes.buffer);
       return { id, digest: result };
     } catch (error) {
@@ -123,6 +131,7 @@ interface Request {
   path: string;
   size: number;
   keepBytes: boolean;
+  hashes: DigestHashes;
   resolve: (digest: PooledDigest) => void;
   reject: (error: unknown) => void;
 }
@@ -215,7 +224,9 @@ export function createDigestPool(options: DigestPoolOptions = {}): DigestPool {
         bytes += request.size;
       }
       thread.batches += 1;
-      thread.worker.postMessage(batch.map(({ id, path, keepBytes }) => ({ id, path, keepBytes })));
+      thread.worker.postMessage(
+        batch.map(({ id, path, keepBytes, hashes }) => ({ id, path, keepBytes, hashes })),
+      );
     }
   };
 
@@ -224,7 +235,8 @@ export function createDigestPool(options: DigestPoolOptions = {}): DigestPool {
       if (closed) return Promise.reject(closedReason);
       const keepBytes = digestOptions.keepBytes === true && fileSize <= smallFileLimit;
       return new Promise<PooledDigest>((resolve, reject) => {
-        queue.push({ id: nextId++, path, size: fileSize, keepBytes, resolve, reject });
+        const hashes = digestOptions.hashes ?? "both";
+        queue.push({ id: nextId++, path, size: fileSize, keepBytes, hashes, resolve, reject });
         // Requests made in the same tick go out together.
         if (!scheduled) {
           scheduled = true;

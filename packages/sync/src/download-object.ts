@@ -6,7 +6,7 @@ import { Transform, type TransformCallback } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { ObjectInfo, ObjectStore } from "@spotkit/storage";
 import { sha256MetadataKey } from "./compare-content.js";
-import { DigestStream } from "./digest-file.js";
+import { type ContentDigest, DigestStream } from "./digest-file.js";
 import type { DownloadItem } from "./plan-download.js";
 import { SyncError } from "./sync-error.js";
 import { transferError } from "./transfer-error.js";
@@ -122,11 +122,7 @@ function definedFields(info: ObjectInfo | undefined): Partial<ObjectInfo> {
   ) as Partial<ObjectInfo>;
 }
 
-function checkContent(
-  item: DownloadItem,
-  expected: ExpectedDownload,
-  actual: { size: number; md5: string; sha256: string },
-): void {
+function checkContent(item: DownloadItem, expected: ExpectedDownload, actual: ContentDigest): void {
   if (!expected.checkHash) return;
   let problem: string | undefined;
   if (actual.size !== expected.size) {

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { ObjectInfo } from "@spotkit/storage";
 import { describe, expect, it } from "vitest";
 import { sha256MetadataKey } from "./compare-content.js";
@@ -28,6 +29,11 @@ function local(relativePath: string, content: string, isFile = true): LocalEntry
   return { path: `/out/${relativePath}`, relativePath, ...digestBytes(content), isFile };
 }
 
+/** The lower-case hex SHA-256 of `content`, as `spotkit-sha256` holds it. */
+function sha256Of(content: string): string {
+  return createHash("sha256").update(content).digest("hex");
+}
+
 describe("planDownload", () => {
   it("downloads missing and changed files and keeps equal ones", () => {
     const plan = planDownload(
@@ -46,7 +52,7 @@ describe("planDownload", () => {
   it("compares spotkit-sha256 when the object has no MD5, and downloads when nothing proves equality", () => {
     const withSha = item("a", "x", {
       md5: undefined,
-      metadata: { [sha256MetadataKey]: digestBytes("x").sha256 },
+      metadata: { [sha256MetadataKey]: sha256Of("x") },
     });
     const withoutHash = item("b", "y", { md5: undefined, metadata: {} });
     const plan = planDownload([withSha, withoutHash], [local("a", "x"), local("b", "y")]);

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { ObjectInfo } from "@spotkit/storage";
 import { describe, expect, it } from "vitest";
 import { sha256MetadataKey } from "./compare-content.js";
@@ -27,6 +28,11 @@ function listed(key: string, content: string, fields: Partial<ObjectInfo> = {}):
 /** As S3 lists a multipart object: no MD5, no metadata. */
 function listedMultipart(key: string, content: string): ObjectInfo {
   return { key, size: digestBytes(content).size, etag: "abc-3" };
+}
+
+/** The lower-case hex SHA-256 of `content`, as `spotkit-sha256` holds it. */
+function sha256Of(content: string): string {
+  return createHash("sha256").update(content).digest("hex");
 }
 
 describe("planUpload", () => {
@@ -62,11 +68,11 @@ describe("planUpload", () => {
       [
         {
           ...listedMultipart("a", "content"),
-          metadata: { [sha256MetadataKey]: same.digest.sha256 },
+          metadata: { [sha256MetadataKey]: sha256Of("content") },
         },
         {
           ...listedMultipart("b", "content"),
-          metadata: { [sha256MetadataKey]: digestBytes("content").sha256 },
+          metadata: { [sha256MetadataKey]: sha256Of("content") },
         },
       ],
     );
@@ -102,7 +108,7 @@ describe("planUpload", () => {
 
     const metadataChanged = planUpload(
       [item],
-      [listed("a", "x", { metadata: { team: "ops", [sha256MetadataKey]: item.digest.sha256 } })],
+      [listed("a", "x", { metadata: { team: "ops", [sha256MetadataKey]: sha256Of("x") } })],
     );
     expect(metadataChanged.uploads[0]?.detail).toMatch(/^metadata/);
 
@@ -112,7 +118,7 @@ describe("planUpload", () => {
         listed("a", "x", {
           contentType: "text/html;charset=UTF-8",
           cacheControl: "max-age=60",
-          metadata: { team: "web", [sha256MetadataKey]: item.digest.sha256 },
+          metadata: { team: "web", [sha256MetadataKey]: sha256Of("x") },
         }),
       ],
     );

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
-import type { ListEntry, ObjectStore } from "@spotkit/storage";
+import type { ListEntry, ObjectStore, PutOptions } from "@spotkit/storage";
 import { describe, expect, it } from "vitest";
 import { sha256MetadataKey } from "./compare-content.js";
 import { redirectMetadataKey } from "./compare-headers.js";
@@ -55,7 +55,7 @@ async function expectSyncError(promise: Promise<unknown>, code: string): Promise
 }
 
 describe("syncUp", () => {
-  it("uploads every file with its headers and spotkit-sha256, in one listing", async () => {
+  it("uploads every file with its headers, in one listing", async () => {
     await writeFiles(folder(), site);
     const store = storeWith();
     const summary = await sync(store);
@@ -69,7 +69,8 @@ describe("syncUp", () => {
     const index = store.objects.get("site/index.html");
     expect(index?.body.toString()).toBe("<h1>home</h1>");
     expect(index?.contentType).toBe("text/html; charset=utf-8");
-    expect(index?.metadata).toEqual({ [sha256MetadataKey]: sha256("<h1>home</h1>") });
+    // Sent in one request, the object is proved by its MD5: no spotkit-sha256 beside it.
+    expect(index?.metadata).toEqual({});
     expect(store.objects.get("site/img/logo.svg")?.contentType).toBe("image/svg+xml");
     expect(store.objects.get("site/empty.txt")?.body.length).toBe(0);
     expect(store.requests).toMatchObject({ list: 1, put: 4, head: 0, delete: 0 });
@@ -157,7 +158,53 @@ describe("syncUp", () => {
     const summary = await sync(store);
     expect(store.requests).toMatchObject({ head: 1, put: 1 });
     expect(summary.uploaded).toBe(1);
-    expect(store.objects.get("site/a.txt")?.metadata[sha256MetadataKey]).toBe(sha256("abc"));
+    expect(store.objects.get("site/a.txt")?.multipart).toBe(false);
+  });
+
+  it("hashes a file with MD5 only up to the multipart threshold, with SHA-256 only above it", async () => {
+    await writeFiles(folder(), {
+      "public/big.bin": Buffer.alloc(300_000, 1),
+      "public/small.bin": Buffer.alloc(100_000, 1),
+    });
+    const store = storeWith();
+    const puts: PutOptions[] = [];
+    const put = store.put.bind(store);
+    store.put = (key, body, options = {}) => {
+      puts.push(options);
+      return put(key, body, options);
+    };
+    await sync(store, { partSize: 100_000 });
+    const big = store.objects.get("site/big.bin");
+    expect(big?.multipart).toBe(true);
+    expect(big?.metadata[sha256MetadataKey]).toBe(sha256(Buffer.alloc(300_000, 1)));
+    expect(store.objects.get("site/small.bin")?.multipart).toBe(false);
+    expect(store.objects.get("site/small.bin")?.metadata).toEqual({});
+    // No MD5 for the multipart body: nothing would prove it, and hashing costs CPU.
+    expect(puts.map((options) => options.md5 !== undefined).sort()).toEqual([false, true]);
+  });
+
+  it("hashes again with the hash an object written another way can be compared by", async () => {
+    const big = Buffer.alloc(300_000, 1);
+    const small = Buffer.alloc(1_000, 2);
+    await writeFiles(folder(), { "public/big.bin": big, "public/small.bin": small });
+    const store = storeWith();
+    // In one request (its ETag is its MD5) though the file is above this sync's threshold, and in
+    // parts with a spotkit-sha256 (a smaller part size then) though the file is below it.
+    const contentType = "application/octet-stream";
+    store.seed("site/big.bin", big, { contentType });
+    store.seed("site/small.bin", small, {
+      contentType,
+      multipart: true,
+      metadata: { [sha256MetadataKey]: sha256(small) },
+    });
+    const summary = await sync(store, { partSize: 100_000 });
+    expect(store.requests).toMatchObject({ list: 1, head: 1, put: 0 });
+    expect(summary).toMatchObject({ uploaded: 0, skipped: 2 });
+
+    await writeFile(join(folder(), "public", "big.bin"), Buffer.alloc(300_000, 3));
+    await writeFile(join(folder(), "public", "small.bin"), Buffer.alloc(1_000, 4));
+    store.resetCounts();
+    expect(await sync(store, { partSize: 100_000 })).toMatchObject({ uploaded: 2, skipped: 0 });
   });
 
   it("passes rules through to the store", async () => {
@@ -181,10 +228,7 @@ describe("syncUp", () => {
       encryption: "AES256",
     });
     expect(store.objects.get("site/index.html")?.cacheControl).toBe("no-cache");
-    expect(store.objects.get("site/css/site.css")?.metadata).toEqual({
-      team: "design",
-      [sha256MetadataKey]: sha256("body { color: red }"),
-    });
+    expect(store.objects.get("site/css/site.css")?.metadata).toEqual({ team: "design" });
   });
 
   it("re-uploads after a rule change where the listing shows headers, and with force elsewhere", async () => {

@@ -3,9 +3,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Progress } from "@spotkit/runtime";
 import type { ObjectInfo, ObjectStore } from "@spotkit/storage";
+import { missingHash } from "./compare-content.js";
 import { createLimiter } from "./create-limiter.js";
 import { describeUploadAction } from "./describe-action.js";
-import { digestBytes, digestFile } from "./digest-file.js";
+import { type DigestHashes, digestBytes, digestFile } from "./digest-file.js";
 import { createDigestPool, type DigestPool } from "./digest-pool.js";
 import { findLocalFiles, type LocalFile, type SymlinkPolicy } from "./find-local-files.js";
 import { listObjects } from "./list-objects.js";
@@ -109,6 +110,14 @@ export async function syncUp(options: UploadSyncOptions): Promise<SyncSummary> {
   const force = options.force === true;
   const dryRun = options.dryRun === true;
   const transfers = createLimiter(concurrency);
+  const partOptions = {
+    partSize: options.partSize,
+    multipartThreshold: options.multipartThreshold,
+  };
+  // Each file gets the one hash that will identify its object: the MD5 the store reports, or
+  // where it reports none (S3 multipart), the SHA-256 stored as `spotkit-sha256`.
+  const hashesFor = (size: number): DigestHashes =>
+    store.reportsMd5(size, partOptions) ? "md5" : "sha256";
   let progress: Progress | undefined;
   try {
     const bodies = new Map<string, string>();
@@ -141,6 +150,7 @@ export async function syncUp(options: UploadSyncOptions): Promise<SyncSummary> {
           headersFor,
           temporary,
           digests,
+          hashesFor,
           gzipCopies,
           concurrency,
           signal: walkSignal,
@@ -152,6 +162,8 @@ export async function syncUp(options: UploadSyncOptions): Promise<SyncSummary> {
             const object = needsHead(item, listed, { force })
               ? await transfers(() => headRemote(store, item.key, remoteByKey, itemSignal))
               : listed;
+            const missing = force ? undefined : missingHash(item.digest, object);
+            if (missing !== undefined) await addHash(item, missing, itemSignal);
             if (dryRun) return;
             const decision = planUpload([item], object === undefined ? [] : [object], { force });
             const step = decision.uploads[0];
@@ -167,8 +179,7 @@ export async function syncUp(options: UploadSyncOptions): Promise<SyncSummary> {
               await uploadObject(store, item, {
                 bodyPath: bodies.get(item.key),
                 hashedBytes: bytes,
-                partSize: options.partSize,
-                multipartThreshold: options.multipartThreshold,
+                ...partOptions,
                 onBytes: (bytes) => progress?.advance(bytes),
                 signal: itemSignal,
               });
@@ -240,6 +251,20 @@ async function headRemote(
   const object = { ...info, key };
   remoteByKey.set(key, object);
   return object;
+}
+
+/**
+ * Adds to `item`'s digest the hash its object can be compared by, which the file was not hashed
+ * with (an object written by another tool, or with another part size): one more read of the file
+ * instead of an upload of it.
+ */
+async function addHash(item: UploadItem, hash: "md5" | "sha256", signal: AbortSignal) {
+  // Only plain files get one hash: gzip bodies and redirects are hashed with both.
+  const file = item.file;
+  if (file === undefined || item.headers.gzip) return;
+  const digest = await digestFile(file.path, { size: file.size, hashes: hash, signal });
+  // A file that changed size since it was hashed is uploaded, and its upload fails as changed.
+  if (digest.size === item.digest.size) item.digest[hash] = digest[hash] as string;
 }
 
 interface KeyedEntry {
@@ -338,6 +363,8 @@ interface PrepareContext {
   headersFor: (name: string) => ObjectHeaders;
   temporary: string;
   digests: DigestPool;
+  /** The hashes a file of this size needs. */
+  hashesFor: (size: number) => DigestHashes;
   gzipCopies: CopyKeeper;
   concurrency: number;
   signal: AbortSignal;
@@ -451,7 +478,12 @@ async function prepareItems(
         };
         let hashed: Awaited<ReturnType<typeof digests.digest>>;
         try {
-          hashed = await digests.digest(file.path, file.size, { keepBytes });
+          // A file whose size changes from here across the threshold gets the wrong hash, but its
+          // upload fails anyway, since the file changed since the walk.
+          hashed = await digests.digest(file.path, file.size, {
+            keepBytes,
+            hashes: context.hashesFor(file.size),
+          });
         } catch (error) {
           release();
           throw error;

@@ -31,9 +31,9 @@ const readSize = 128 * 1024;
  * when it holds fewer, or when its `mtime` or `ctime` moved since it was hashed.
  *
  * Its content is not hashed again, which would cost as much CPU as hashing it the first time: a
- * write moves `ctime`, which nobody can set back; and the upload hands the store the MD5 the plan
- * was made with, which the store checks (the `ObjectStore` contract; S3 through `Content-MD5`). So
- * no object ends up holding bytes that its `spotkit-sha256` does not describe.
+ * write moves `ctime`, which nobody can set back; and where the digest has an MD5 the upload hands
+ * it to the store, which checks it (the `ObjectStore` contract; S3 through `Content-MD5`). So no
+ * object ends up holding bytes that its MD5 or `spotkit-sha256` does not describe.
  *
  * @param onBytes called with the size of each chunk as it is read, for progress.
  */

@@ -3,6 +3,7 @@ import { SpotkitError } from "@spotkit/runtime";
 import type { ObjectStore, PutOptions } from "@spotkit/storage";
 import { sha256MetadataKey } from "./compare-content.js";
 import { redirectMetadataKey } from "./compare-headers.js";
+import type { ContentDigest } from "./digest-file.js";
 import type { UploadItem } from "./plan-upload.js";
 import { readSmallFile, smallFileLimit } from "./read-small-file.js";
 import { SyncError } from "./sync-error.js";
@@ -28,23 +29,21 @@ export interface UploadObjectOptions {
 }
 
 /**
- * The options an item is put with: its headers, its user metadata plus `spotkit-sha256` (and
- * `spotkit-redirect` for a redirect), its MD5 for the store to verify, and the pass-through ACL,
- * storage class and encryption.
+ * The options an item is put with: its headers, its user metadata plus `spotkit-sha256` when the
+ * digest has one (and `spotkit-redirect` for a redirect), its MD5 for the store to verify when
+ * the digest has one, and the pass-through ACL, storage class and encryption.
  */
 export function putOptionsFor(item: UploadItem, options: UploadObjectOptions = {}): PutOptions {
   const { headers, digest } = item;
-  const metadata: Record<string, string> = {
-    ...headers.metadata,
-    [sha256MetadataKey]: digest.sha256,
-  };
+  const metadata: Record<string, string> = { ...headers.metadata };
+  if (digest.sha256 !== undefined) metadata[sha256MetadataKey] = digest.sha256;
   if (item.redirect !== undefined) metadata[redirectMetadataKey] = item.redirect;
   const putOptions: PutOptions = {
     size: digest.size,
     contentType: headers.contentType,
     metadata,
-    md5: digest.md5,
   };
+  if (digest.md5 !== undefined) putOptions.md5 = digest.md5;
   if (headers.contentEncoding !== undefined) putOptions.contentEncoding = headers.contentEncoding;
   if (headers.cacheControl !== undefined) putOptions.cacheControl = headers.cacheControl;
   if (headers.acl !== undefined) putOptions.acl = headers.acl;
@@ -147,10 +146,7 @@ async function uploadSmallFile(
   const path = typeof source === "string" ? source : (item.file?.path ?? item.key);
   const data = typeof source === "string" ? await readSmallFile(source, item.digest.size) : source;
   if (data === undefined || data.length !== item.digest.size) throw fileChanged(item, path);
-  if (
-    typeof source === "string" &&
-    createHash("sha256").update(data).digest("hex") !== item.digest.sha256
-  ) {
+  if (typeof source === "string" && !matchesDigest(data, item.digest)) {
     throw fileChanged(item, path);
   }
   try {
@@ -159,6 +155,13 @@ async function uploadSmallFile(
     throw transferError(`Uploading ${item.file?.name ?? path} to ${item.key}`, error);
   }
   onBytes?.(data.length);
+}
+
+/** True when `data` has the hash `digest` holds: its SHA-256, else its MD5. */
+function matchesDigest(data: Uint8Array, digest: ContentDigest): boolean {
+  return digest.sha256 !== undefined
+    ? createHash("sha256").update(data).digest("hex") === digest.sha256
+    : createHash("md5").update(data).digest("hex") === digest.md5;
 }
 
 function fileChanged(item: UploadItem, path: string, cause?: unknown): SyncError {

@@ -34,6 +34,7 @@ export function instrumentStore(store: ObjectStore): InstrumentedStore {
     resetCounts() {
       for (const kind of Object.keys(requests) as RequestKind[]) requests[kind] = 0;
     },
+    reportsMd5: (size, options) => store.reportsMd5(size, options),
     async check(options) {
       count("check", "");
       await store.check(options);

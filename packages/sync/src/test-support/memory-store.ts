@@ -41,7 +41,7 @@ export interface MemoryStoreOptions {
   listingCarriesMetadata?: boolean;
   /**
    * Objects above this size are stored as multipart (no MD5). Without it, a put is multipart when
-   * its body exceeds its `partSize` (8 MiB by default), as with @aws-sdk/lib-storage.
+   * its body exceeds its `multipartThreshold`, else its `partSize` (8 MiB by default), as S3's.
    */
   multipartThreshold?: number;
   /** Objects per listing page. @default 1000 */
@@ -116,6 +116,16 @@ export class MemoryStore implements ObjectStore {
   /** The total number of requests of every kind. */
   totalRequests(): number {
     return Object.values(this.requests).reduce((total, count) => total + count, 0);
+  }
+
+  /** Objects above the multipart threshold are stored without an MD5, as S3 stores them. */
+  reportsMd5(size: number, options: Pick<PutOptions, "partSize" | "multipartThreshold"> = {}) {
+    const threshold =
+      this.options.multipartThreshold ??
+      options.multipartThreshold ??
+      options.partSize ??
+      defaultPartSize;
+    return size <= threshold;
   }
 
   async check(options: { signal?: AbortSignal } = {}): Promise<void> {
@@ -195,8 +205,7 @@ export class MemoryStore implements ObjectStore {
           );
         }
       }
-      const multipart =
-        data.length > (this.options.multipartThreshold ?? options.partSize ?? defaultPartSize);
+      const multipart = !this.reportsMd5(data.length, options);
       const metadata: Record<string, string> = {};
       for (const [name, value] of Object.entries(options.metadata ?? {})) {
         metadata[name.toLowerCase()] = value;
