@@ -5,7 +5,7 @@
 //
 // Contenders run alternately (A B A B …) for several rounds; the medians and their ratios are
 // printed, with the requests each run sent (counted by a pass-through proxy in front of the
-// gateway) and each run's peak RSS (GNU time). Run it with Node 24 after `pnpm build`:
+// gateway) and each run's peak RSS and CPU time, user + system (GNU time). Run it with Node 24 after `pnpm build`:
 //
 //   pnpm build && pnpm exec node bench/storage-sync.mjs [--rounds 3] [--only a,b,c]
 //
@@ -133,9 +133,14 @@ function runRclone(args) {
 async function measure(command) {
   proxy.resetStats();
   const started = performance.now();
-  const { peakRssKilobytes } = await command();
+  const { peakRssKilobytes, cpuSeconds } = await command();
   const seconds = (performance.now() - started) / 1000;
-  return { seconds, requests: proxy.stats.requests, peakRssMegabytes: peakRssKilobytes / 1024 };
+  return {
+    seconds,
+    cpuSeconds,
+    requests: proxy.stats.requests,
+    peakRssMegabytes: peakRssKilobytes / 1024,
+  };
 }
 
 async function run(command, args, extraEnvironment, { inheritEnvironment = true } = {}) {
@@ -143,7 +148,7 @@ async function run(command, args, extraEnvironment, { inheritEnvironment = true 
   const environment = inheritEnvironment
     ? { ...process.env, ...extraEnvironment }
     : extraEnvironment;
-  const child = spawn("/usr/bin/time", ["-f", "%M", "-o", rssFile, command, ...args], {
+  const child = spawn("/usr/bin/time", ["-f", "%M %U %S", "-o", rssFile, command, ...args], {
     env: environment,
     stdio: ["ignore", "ignore", "pipe"],
   });
@@ -153,9 +158,13 @@ async function run(command, args, extraEnvironment, { inheritEnvironment = true 
   });
   const code = await new Promise((resolve) => child.on("close", resolve));
   if (code !== 0) throw new Error(`${command} ${args.join(" ")} failed (${code}):\n${stderr}`);
-  const peakRssKilobytes = Number((await readFile(rssFile, "utf8")).trim().split("\n").at(-1));
+  const [rss, user, system] = (await readFile(rssFile, "utf8"))
+    .trim()
+    .split("\n")
+    .at(-1)
+    .split(" ");
   await rm(rssFile, { force: true });
-  return { peakRssKilobytes };
+  return { peakRssKilobytes: Number(rss), cpuSeconds: Number(user) + Number(system) };
 }
 
 async function writeFiles(folder, count, size) {
@@ -188,14 +197,14 @@ function median(values) {
 function printResults() {
   const lines = [`\nrounds: ${rounds} (alternating order), medians; ratio = spotkit / baseline\n`];
   lines.push(
-    "| scenario | spotkit s | baseline | baseline s | time ratio | spotkit requests | baseline requests | request ratio | spotkit peak RSS MB | baseline peak RSS MB |",
+    "| scenario | spotkit s | baseline | baseline s | time ratio | spotkit requests | baseline requests | request ratio | spotkit peak RSS MB | baseline peak RSS MB | spotkit CPU s | baseline CPU s |",
   );
-  lines.push("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+  lines.push("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
   for (const { name, baseline, runs } of results) {
     const ours = summarize(runs.spotkit);
     const theirs = summarize(runs[baseline]);
     lines.push(
-      `| ${name} | ${ours.seconds.toFixed(2)} | ${baseline} | ${theirs.seconds.toFixed(2)} | ${(ours.seconds / theirs.seconds).toFixed(2)}× | ${ours.requests} | ${theirs.requests} | ${(ours.requests / theirs.requests).toFixed(2)}× | ${ours.peakRssMegabytes.toFixed(0)} | ${theirs.peakRssMegabytes.toFixed(0)} |`,
+      `| ${name} | ${ours.seconds.toFixed(2)} | ${baseline} | ${theirs.seconds.toFixed(2)} | ${(ours.seconds / theirs.seconds).toFixed(2)}× | ${ours.requests} | ${theirs.requests} | ${(ours.requests / theirs.requests).toFixed(2)}× | ${ours.peakRssMegabytes.toFixed(0)} | ${theirs.peakRssMegabytes.toFixed(0)} | ${ours.cpuSeconds.toFixed(1)} | ${theirs.cpuSeconds.toFixed(1)} |`,
     );
   }
   process.stdout.write(`${lines.join("\n")}\n`);
@@ -206,5 +215,6 @@ function summarize(runs) {
     seconds: median(runs.map((run) => run.seconds)),
     requests: median(runs.map((run) => run.requests)),
     peakRssMegabytes: median(runs.map((run) => run.peakRssMegabytes)),
+    cpuSeconds: median(runs.map((run) => run.cpuSeconds)),
   };
 }
