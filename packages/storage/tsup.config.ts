@@ -5,7 +5,7 @@ export default defineConfig({
   // only the SDK of its own store: `@spotkit/storage/s3` never pulls in Azure's or Google's.
   entry: {
     index: "src/index.ts",
-    s3: "src/s3-store.ts",
+    s3: "src/s3.ts",
     azure: "src/azure-blob-store.ts",
     gcs: "src/gcs-store.ts",
     filesystem: "src/filesystem-store.ts",

@@ -2,6 +2,12 @@ import { createHash, randomBytes } from "node:crypto";
 import { mkdir, mkdtemp, readFile, rm, stat, unlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import {
+  CloudFrontClient,
+  CreateDistributionCommand,
+  GetInvalidationCommand,
+  ListInvalidationsCommand,
+} from "@aws-sdk/client-cloudfront";
 import { type PluginEntryOptions, runPluginEntry } from "@spotkit/runtime/testing";
 import type { ObjectStore } from "@spotkit/storage";
 import { createS3Store } from "@spotkit/storage/s3";
@@ -10,6 +16,7 @@ import {
   type S3Peer,
   signalWhen,
   startFaultProxy,
+  startMoto,
   startS3Peer,
 } from "@spotkit/test-peers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -383,18 +390,6 @@ describe("failures", () => {
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toContain('The bucket "no-such-bucket" does not exist');
   });
-
-  it("refuses cloudfront_distribution before uploading anything", async () => {
-    const cwd = await workspace(tree);
-    const result = await run(cwd, {
-      source: "public",
-      target: "cdn",
-      cloudfront_distribution: "E1ABCDEFGHIJ",
-    });
-    expect(result.exitCode).toBe(1);
-    expect(result.stderr).toContain("CloudFront invalidation is not supported yet");
-    expect(await keysUnder("cdn/")).toEqual([]);
-  });
 });
 
 describe("credentials and settings", () => {
@@ -445,4 +440,126 @@ describe("credentials and settings", () => {
       });
     });
   }
+});
+
+describe("CloudFront invalidation (moto_server as CloudFront, a local fake of AWS's API)", () => {
+  let cloudFront: S3Peer;
+  let client: CloudFrontClient;
+  let distribution: string;
+
+  beforeAll(async () => {
+    cloudFront = await startMoto();
+    client = new CloudFrontClient({
+      region: "us-east-1",
+      endpoint: cloudFront.endpoint,
+      credentials: {
+        accessKeyId: cloudFront.accessKeyId,
+        secretAccessKey: cloudFront.secretAccessKey,
+      },
+    });
+    const created = await client.send(
+      new CreateDistributionCommand({
+        DistributionConfig: {
+          CallerReference: "spotkit-test",
+          Comment: "spotkit s3-sync test",
+          Enabled: true,
+          Origins: {
+            Quantity: 1,
+            Items: [
+              {
+                Id: "bucket",
+                DomainName: `${bucket}.s3.amazonaws.com`,
+                S3OriginConfig: { OriginAccessIdentity: "" },
+              },
+            ],
+          },
+          DefaultCacheBehavior: {
+            TargetOriginId: "bucket",
+            ViewerProtocolPolicy: "allow-all",
+            MinTTL: 0,
+            ForwardedValues: { QueryString: false, Cookies: { Forward: "none" } },
+            TrustedSigners: { Enabled: false, Quantity: 0 },
+          },
+        },
+      }),
+    );
+    distribution = created.Distribution?.Id as string;
+  }, 60_000);
+
+  afterAll(async () => {
+    client?.destroy();
+    await cloudFront?.stop();
+  });
+
+  async function invalidatedPaths(): Promise<string[]> {
+    const listed = await client.send(
+      new ListInvalidationsCommand({ DistributionId: distribution }),
+    );
+    const paths: string[] = [];
+    for (const summary of listed.InvalidationList?.Items ?? []) {
+      const invalidation = await client.send(
+        new GetInvalidationCommand({ DistributionId: distribution, Id: summary.Id }),
+      );
+      paths.push(...(invalidation.Invalidation?.InvalidationBatch?.Paths?.Items ?? []));
+    }
+    return paths.sort();
+  }
+
+  const cloudFrontEnv = () => ({ AWS_ENDPOINT_URL_CLOUDFRONT: cloudFront.endpoint });
+
+  it("invalidates /<target>/* once every file is synced, and says which invalidation", async () => {
+    const cwd = await workspace(tree);
+    const before = await invalidatedPaths();
+    const result = await run(
+      cwd,
+      { source: "public", target: "/cdn/é t", cloudfront_distribution: distribution },
+      { env: cloudFrontEnv() },
+    );
+    expect(result.exitCode).toBe(0);
+    expect(await keysUnder("cdn/")).toHaveLength(5);
+    const added = (await invalidatedPaths()).filter((path) => !before.includes(path));
+    expect(added).toEqual(["/cdn/%C3%A9%20t/*"]);
+    expect(result.outputs.cloudfront_invalidation).toMatch(/^\S+$/);
+    expect(result.stderr).toContain(`of the CloudFront distribution ${distribution}`);
+  });
+
+  it("only says what it would invalidate in a dry run", async () => {
+    const cwd = await workspace(tree);
+    const before = await invalidatedPaths();
+    const result = await run(
+      cwd,
+      { source: "public", target: "dry", dry_run: true, cloudfront_distribution: distribution },
+      { env: cloudFrontEnv() },
+    );
+    expect(result.exitCode).toBe(0);
+    expect(result.stderr).toContain(
+      `would invalidate /dry/* of the CloudFront distribution ${distribution}`,
+    );
+    expect(await invalidatedPaths()).toEqual(before);
+  });
+
+  it("fails, naming the setting, for a distribution that does not exist; the files stay synced", async () => {
+    const cwd = await workspace(tree);
+    const result = await run(
+      cwd,
+      { source: "public", target: "nodist", cloudfront_distribution: "E0NOSUCHDIST" },
+      { env: cloudFrontEnv() },
+    );
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain('CloudFront has no distribution "E0NOSUCHDIST"');
+    expect(result.stderr).toContain("cloudfront_distribution");
+    expect(await keysUnder("nodist/")).toHaveLength(5);
+  });
+
+  it("refuses cloudfront_distribution with download, before any request", async () => {
+    const cwd = await workspace();
+    const result = await run(
+      cwd,
+      { source: "cdn/", target: "out", download: true, cloudfront_distribution: distribution },
+      { env: cloudFrontEnv() },
+    );
+    expect(result.exitCode).not.toBe(0);
+    expect(result.stderr).toContain("cloudfront_distribution");
+    expect(result.stderr).toContain("a download changes nothing CloudFront serves");
+  });
 });

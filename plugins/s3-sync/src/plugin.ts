@@ -1,12 +1,11 @@
 import { definePlugin } from "@spotkit/runtime";
-import { createS3Store } from "@spotkit/storage/s3";
+import { createS3Store, resolveS3Credentials } from "@spotkit/storage/s3";
 import { formatSyncSummary, syncDown, syncOutputs, syncUp } from "@spotkit/sync";
 import packageJson from "../package.json" with { type: "json" };
 import { describeCredentials } from "./describe-credentials.js";
 import { inspectSource } from "./inspect-source.js";
 import { createS3SyncConfig, type S3SyncConfig } from "./s3-sync-config.js";
 import { settings } from "./settings.js";
-import { rejectUnsupportedSettings } from "./unsupported-settings.js";
 import { validateS3SyncSettings } from "./validate-settings.js";
 import { writeWebIdentityToken } from "./web-identity-token.js";
 
@@ -24,8 +23,6 @@ export const plugin = definePlugin({
   validate: validateS3SyncSettings,
   async run(context) {
     const { settings: values, logger, signal } = context;
-    rejectUnsupportedSettings(context.env);
-
     let webIdentityTokenFile: string | undefined;
     if (values.oidc_token_id) {
       const token = await writeWebIdentityToken(values.oidc_token_id);
@@ -61,6 +58,33 @@ export const plugin = definePlugin({
     logger.info(formatSyncSummary(summary));
     for (const [name, value] of Object.entries(syncOutputs(summary))) {
       await context.outputs.set(name, value);
+    }
+
+    // As plugins/s3-sync: once everything is synced (deletes included), and only then.
+    const distribution = values.cloudfront_distribution;
+    if (job.direction === "upload" && distribution) {
+      // Loaded only here: CloudFront's SDK would cost every other run its start-up time.
+      const { invalidateCloudFront, invalidationPath } = await import("./invalidate-cloudfront.js");
+      const path = invalidationPath(job.options.target ?? "");
+      if (job.options.dryRun) {
+        logger.info(`would invalidate ${path} of the CloudFront distribution ${distribution}`);
+        return;
+      }
+      const invalidation = await invalidateCloudFront({
+        distributionId: distribution,
+        path,
+        credentials: resolveS3Credentials(config.store, {
+          env: context.env,
+          region: values.region,
+        }).credentials,
+        endpoint: context.env.AWS_ENDPOINT_URL_CLOUDFRONT || undefined,
+        maxAttempts: config.store.maxAttempts,
+        signal,
+      });
+      logger.info(
+        `invalidating ${path} of the CloudFront distribution ${distribution} (invalidation ${invalidation}; CloudFront takes a few minutes)`,
+      );
+      await context.outputs.set("cloudfront_invalidation", invalidation);
     }
   },
 });

@@ -171,6 +171,11 @@ export const settings = {
       "Upload every file even when the bucket already holds the same content (to rewrite headers, ACLs or metadata).",
     example: true,
   }),
+  cloudfront_distribution: setting(z.string().optional(), {
+    description:
+      "Id of a CloudFront distribution to invalidate (/<target>/*) once every file is synced, with the same credentials. AWS_ENDPOINT_URL_CLOUDFRONT points it elsewhere.",
+    example: "E1ABCDEFGHIJ",
+  }),
   dry_run: setting(z.boolean().default(false), {
     description:
       "Print what would be uploaded, downloaded and deleted without changing anything (the bucket is still listed).",

@@ -8,7 +8,7 @@ const ruleSettings = ["acl", "content_type", "content_encoding", "cache_control"
 
 /**
  * Checks the settings that depend on each other, before any request: credentials that do not
- * go together, a download given a glob, an endpoint that is not a URL, a pattern key that cannot
+ * go together, a download given a glob or a CloudFront distribution, an endpoint that is not a URL, a pattern key that cannot
  * be read. Every problem is reported, each naming its setting.
  */
 export function validateS3SyncSettings(settings: S3SyncRunSettings): PluginIssue[] {
@@ -98,6 +98,12 @@ function checkDirection(settings: S3SyncRunSettings): PluginIssue[] {
       setting: "source",
       message:
         "with download, source is the key prefix to download (such as builds/42/), not a glob",
+    });
+  }
+  if (settings.cloudfront_distribution) {
+    issues.push({
+      setting: "cloudfront_distribution",
+      message: "a download changes nothing CloudFront serves: remove it, or set download to false",
     });
   }
   if (settings.strip_prefix && /[*?]/.test(settings.strip_prefix)) {
