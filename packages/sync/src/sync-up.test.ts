@@ -553,6 +553,20 @@ describe("syncUp", () => {
     expect(await readdir(scratch())).toEqual([]);
   });
 
+  it("after a failed upload, rejects only once the uploads it stopped have settled", async () => {
+    // Enough files that hashing is still under way when the first uploads start and one fails.
+    const files: Record<string, string> = {};
+    for (let index = 0; index < 3000; index++) files[`public/f${index}.txt`] = `file ${index}`;
+    await writeFiles(folder(), files);
+    const store = storeWith({ abortSettleMs: 400 });
+    store.fault = (kind, target) =>
+      kind === "put" && target === "site/f0.txt" ? new Error("put refused") : undefined;
+    await expect(sync(store, { concurrency: 8 })).rejects.toThrow("put refused");
+    // Stopped uploads still running would land (or abort) after the sync reported its failure.
+    expect(store.putsInFlight).toBe(0);
+    expect(store.abortedPuts).toBeGreaterThan(0);
+  });
+
   it("throws at once for an already aborted signal", async () => {
     const controller = new AbortController();
     controller.abort(new Error("cancelled"));

@@ -44,6 +44,8 @@ export interface MemoryStoreOptions {
    * its body exceeds its `multipartThreshold`, else its `partSize` (8 MiB by default), as S3's.
    */
   multipartThreshold?: number;
+  /** Milliseconds an aborted put takes to settle, as a real abort takes a request. @default 0 */
+  abortSettleMs?: number;
   /** Objects per listing page. @default 1000 */
   pageSize?: number;
 }
@@ -83,6 +85,11 @@ export class MemoryStore implements ObjectStore {
   /** Awaited for each chunk of a put body: a test pauses uploads with it. */
   onPutChunk: ((key: string, bytesSoFar: number) => Promise<void> | void) | undefined;
   private runningPuts = 0;
+
+  /** Puts that have not settled yet. */
+  get putsInFlight(): number {
+    return this.runningPuts;
+  }
   private readonly options: MemoryStoreOptions;
 
   constructor(options: MemoryStoreOptions = {}) {
@@ -222,6 +229,15 @@ export class MemoryStore implements ObjectStore {
       }
       this.objects.set(key, stored);
       return { etag: this.etag(stored) };
+    } catch (error) {
+      if (signal?.aborted) {
+        // Aborting a real upload takes a request (AbortMultipartUpload) before the put settles.
+        if (this.options.abortSettleMs !== undefined) {
+          await new Promise((resolve) => setTimeout(resolve, this.options.abortSettleMs));
+        }
+        this.abortedPuts += 1;
+      }
+      throw error;
     } finally {
       this.runningPuts -= 1;
     }
@@ -307,10 +323,7 @@ export class MemoryStore implements ObjectStore {
       reading.catch(() => {});
       return Buffer.concat(chunks);
     } catch (error) {
-      if (signal?.aborted) {
-        this.abortedPuts += 1;
-        throw signal.reason;
-      }
+      if (signal?.aborted) throw signal.reason;
       this.failedPuts += 1;
       throw new StorageError(
         "E_STORAGE_REQUEST",
