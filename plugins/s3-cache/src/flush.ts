@@ -1,14 +1,13 @@
-import { formatBytes, type Logger } from "@spotkit/runtime";
-import type { ObjectStore } from "@spotkit/storage";
+import { formatBytes } from "@spotkit/runtime";
 import { CacheOperationError } from "./cache-operation-error.js";
+import type { CacheOperationOptions } from "./cache-operation-options.js";
 import { describeFailure } from "./describe-failure.js";
 import { createOperationSignal } from "./operation-signal.js";
 
 const dayMilliseconds = 24 * 60 * 60 * 1000;
 
 /** Options of {@link flushCache}. */
-export interface FlushCacheOptions {
-  store: ObjectStore;
+export interface FlushCacheOptions extends CacheOperationOptions {
   /**
    * Only objects under this folder are considered (`owner/name`); it is taken as a folder, so
    * `owner/name` does not reach `owner/name-fork/…`. Empty means the whole store (bucket/root).
@@ -18,12 +17,6 @@ export interface FlushCacheOptions {
   maxAgeDays: number;
   /** The current time. @default new Date() */
   now?: Date;
-  /** Fail instead of warning when flushing fails (`exit_code`, `fail_on_error`). @default false */
-  failOnError?: boolean;
-  /** Milliseconds the whole flush may take; 0 for no limit. @default 0 */
-  operationTimeoutMs?: number;
-  logger: Logger;
-  signal: AbortSignal;
 }
 
 /** What a flush did. */

@@ -1,6 +1,7 @@
 import { definePlugin, type Logger, type Outputs } from "@spotkit/runtime";
 import packageJson from "../package.json" with { type: "json" };
 import { resolveCacheConfig, validateCacheSettings } from "./cache-config.js";
+import type { CacheOperationOptions } from "./cache-operation-options.js";
 import { flushOutputs, rebuildOutputs, restoreOutputs } from "./cache-outputs.js";
 import { flushCache } from "./flush.js";
 import { openObjectStore } from "./open-object-store.js";
@@ -29,29 +30,31 @@ export const plugin = definePlugin({
       signal,
     });
     for (const warning of config.warnings) logger.warn(warning);
-    const store = await openObjectStore(config.store);
+    const operation: CacheOperationOptions = {
+      store: await openObjectStore(config.store),
+      failOnError: config.failOnError,
+      operationTimeoutMs: config.operationTimeoutMs,
+      logger,
+      signal,
+    };
 
     switch (config.mode) {
       case "restore": {
         const result = await restoreCache({
-          store,
+          ...operation,
           key: config.key,
           restoreKeys: config.restoreKeys,
           objectKey: (key) => config.objectKey(key),
           localRoot: config.localRoot,
           // Globs kept: they limit which recorded mounts the restore may replace.
           mounts: config.mountPatterns,
-          failOnError: config.failOnError,
-          operationTimeoutMs: config.operationTimeoutMs,
-          logger,
-          signal,
         });
         await setOutputs(context.outputs, restoreOutputs(result), logger);
         return;
       }
       case "rebuild": {
         const result = await rebuildCache({
-          store,
+          ...operation,
           key: config.key,
           objectKey: config.objectKey(config.key),
           localRoot: config.localRoot,
@@ -60,24 +63,16 @@ export const plugin = definePlugin({
           ...(config.level === undefined ? {} : { level: config.level }),
           skipSymlinks: config.skipSymlinks,
           override: config.override,
-          failOnError: config.failOnError,
-          operationTimeoutMs: config.operationTimeoutMs,
           putOptions: config.putOptions,
-          logger,
-          signal,
         });
         await setOutputs(context.outputs, rebuildOutputs(result), logger);
         return;
       }
       case "flush": {
         const result = await flushCache({
-          store,
+          ...operation,
           prefix: config.flush.prefix,
           maxAgeDays: config.flush.maxAgeDays,
-          failOnError: config.failOnError,
-          operationTimeoutMs: config.operationTimeoutMs,
-          logger,
-          signal,
         });
         await setOutputs(context.outputs, flushOutputs(result), logger);
         return;

@@ -1,7 +1,8 @@
 import { type ArchiveFormat, createArchive } from "@spotkit/archive";
-import { formatBytes, type Logger } from "@spotkit/runtime";
-import type { ObjectStore, PutOptions } from "@spotkit/storage";
+import { formatBytes } from "@spotkit/runtime";
+import type { PutOptions } from "@spotkit/storage";
 import { CacheOperationError } from "./cache-operation-error.js";
+import type { CacheOperationOptions } from "./cache-operation-options.js";
 import { describeFailure } from "./describe-failure.js";
 import { createOperationSignal } from "./operation-signal.js";
 import { recordMounts } from "./restore-mounts.js";
@@ -27,8 +28,7 @@ export const defaultPartSize = 8 * 1024 * 1024;
 export const defaultUploadConcurrency = 2;
 
 /** Options of {@link rebuildCache}. */
-export interface RebuildCacheOptions {
-  store: ObjectStore;
+export interface RebuildCacheOptions extends CacheOperationOptions {
   /** The rendered exact key. */
   key: string;
   /** The object to hold the archive of `key`. */
@@ -44,17 +44,11 @@ export interface RebuildCacheOptions {
   skipSymlinks?: boolean;
   /** Replace an archive already saved under the key. @default true */
   override?: boolean;
-  /** Fail instead of warning when saving fails (`exit_code`, `fail_on_error`). @default false */
-  failOnError?: boolean;
-  /** Milliseconds the whole save may take; 0 for no limit. @default 0 */
-  operationTimeoutMs?: number;
   /** ACL, encryption, storage class and transfer sizes for the upload. */
   putOptions?: Pick<
     PutOptions,
     "acl" | "encryption" | "kmsKeyId" | "storageClass" | "partSize" | "concurrency"
   >;
-  logger: Logger;
-  signal: AbortSignal;
 }
 
 /** What a rebuild did. */

@@ -1,7 +1,7 @@
 import { extractArchive } from "@spotkit/archive";
-import { formatBytes, type Logger } from "@spotkit/runtime";
-import type { ObjectStore } from "@spotkit/storage";
+import { formatBytes } from "@spotkit/runtime";
 import { CacheOperationError } from "./cache-operation-error.js";
+import type { CacheOperationOptions } from "./cache-operation-options.js";
 import { describeFailure } from "./describe-failure.js";
 import { findCacheObject } from "./find-cache-object.js";
 import { createOperationSignal } from "./operation-signal.js";
@@ -11,8 +11,7 @@ import { readRecordedMounts, resolveRestoreMounts } from "./restore-mounts.js";
 export type CacheHit = "exact" | "partial" | "miss";
 
 /** Options of {@link restoreCache}. */
-export interface RestoreCacheOptions {
-  store: ObjectStore;
+export interface RestoreCacheOptions extends CacheOperationOptions {
   /** The rendered exact key. */
   key: string;
   /** Rendered restore keys (prefixes), tried in order after the exact key. @default [] */
@@ -23,16 +22,10 @@ export interface RestoreCacheOptions {
   localRoot: string;
   /** The `mount` setting as written (paths or globs); limits what a restore may replace. @default [] */
   mounts?: readonly string[];
-  /** Fail instead of warning on a miss or a failed restore (`exit_code`, `fail_on_error`). @default false */
-  failOnError?: boolean;
-  /** Milliseconds the whole restore may take; 0 for no limit. @default 0 */
-  operationTimeoutMs?: number;
   /** Refuse archives with an entry larger than this. @default extractArchive's default */
   maxEntryBytes?: number;
   /** Refuse archives that unpack to more than this. @default extractArchive's default */
   maxTotalBytes?: number;
-  logger: Logger;
-  signal: AbortSignal;
 }
 
 /** What a restore did. */
