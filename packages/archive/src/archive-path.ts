@@ -24,7 +24,11 @@ export function checkRelativePath(path: string): PathCheck {
 
 /** True when `path` is `mount` itself or lies below it (both normalized). */
 export function isInsideMount(path: string, mount: string): boolean {
-  return path === mount || path.startsWith(`${mount}/`);
+  // No `${mount}/` string: this runs for every entry of an archive.
+  return (
+    path === mount ||
+    (path.length > mount.length && path.charCodeAt(mount.length) === 0x2f && path.startsWith(mount))
+  );
 }
 
 /**

@@ -32,6 +32,7 @@ function isOctalDigit(byte: number | undefined): boolean {
 
 /** A NUL-terminated field as a Latin-1 string, so every byte maps to one character. */
 function readString(block: Uint8Array, start: number, length: number): string {
+  if (block[start] === 0) return "";
   let end = start;
   const limit = start + length;
   while (end < limit && block[end] !== 0) end += 1;
@@ -83,25 +84,23 @@ const checksumLength = 8;
  * (old Sun tars), and only a block of zero bytes is a zero block.
  */
 export function readHeaderBlock(block: Uint8Array): HeaderBlock {
+  // One plain sum over the block (this runs for every entry); the checksum field then counts as
+  // spaces, and the signed sum is only worked out when the unsigned one does not match.
   let rawSum = 0;
-  let unsignedSum = 0;
-  let signedSum = 0;
-  for (let index = 0; index < blockSize; index += 1) {
-    const raw = block[index] as number;
-    rawSum += raw;
-    const byte = index >= checksumStart && index < checksumStart + checksumLength ? space : raw;
-    unsignedSum += byte;
-    signedSum += byte >= 0x80 ? byte - 0x100 : byte;
-  }
+  for (let index = 0; index < blockSize; index += 1) rawSum += block[index] as number;
   if (rawSum === 0) return { kind: "zero" };
+  let checksumField = 0;
+  for (let index = checksumStart; index < checksumStart + checksumLength; index += 1) {
+    checksumField += block[index] as number;
+  }
+  const unsignedSum = rawSum - checksumField + checksumLength * space;
   const stored = readNumericField(block, checksumStart, checksumLength);
-  if (stored !== unsignedSum && stored !== signedSum) return { kind: "bad-checksum" };
+  if (stored !== unsignedSum && stored !== signedSum(block)) return { kind: "bad-checksum" };
 
   const name = readString(block, 0, 100);
   // GNU tar takes `prefix` only when the magic is POSIX's "ustar\0" (strcmp with "ustar"); the GNU
   // format ("ustar  \0") keeps other data (atime, ctime) in that area.
-  const isPosix = readString(block, 257, 6) === "ustar";
-  const prefix = isPosix ? readString(block, 345, 155) : "";
+  const prefix = isPosixMagic(block) ? readString(block, 345, 155) : "";
   return {
     kind: "header",
     header: {
@@ -111,4 +110,24 @@ export function readHeaderBlock(block: Uint8Array): HeaderBlock {
       size: readNumericField(block, 124, 12),
     },
   };
+}
+
+/** The byte sum with bytes read as signed (old Sun tars), the checksum field counted as spaces. */
+function signedSum(block: Uint8Array): number {
+  let sum = 0;
+  for (let index = 0; index < blockSize; index += 1) {
+    const byte =
+      index >= checksumStart && index < checksumStart + checksumLength
+        ? space
+        : (block[index] as number);
+    sum += byte >= 0x80 ? byte - 0x100 : byte;
+  }
+  return sum;
+}
+
+/** The bytes of POSIX's magic, "ustar" and a NUL, at offset 257. */
+const posixMagic = [0x75, 0x73, 0x74, 0x61, 0x72, 0x00];
+
+function isPosixMagic(block: Uint8Array): boolean {
+  return posixMagic.every((byte, index) => block[257 + index] === byte);
 }

@@ -33,6 +33,9 @@ const maxPaxHeaderBytes = 1024 * 1024;
 /** Type flags of entries that carry metadata for the next entry rather than a file. */
 const metaTypes = new Set(["L", "K", "x", "g"]);
 
+/** Type flags of the entries extracted: regular file, hard link, symlink, folder. */
+const entryTypes = new Set(["0", "1", "2", "5"]);
+
 /** Names of the type flags we refuse, for messages. */
 const refusedTypeNames: Record<string, string> = {
   "3": "a character device",
@@ -327,7 +330,7 @@ export class TarValidator {
     const refused = refusedTypeNames[type];
     if (refused !== undefined) throw hostile(`The entry ${shown(rawName)} is ${refused}`);
     if (type === "\0" || type === "7") type = "0";
-    if (!["0", "1", "2", "5"].includes(type)) {
+    if (!entryTypes.has(type)) {
       throw hostile(`The entry ${shown(rawName)} has the unknown type ${JSON.stringify(type)}`);
     }
     // Old tars mark folders as regular files whose name ends with a slash; GNU tar follows them.
