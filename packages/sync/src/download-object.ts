@@ -60,7 +60,8 @@ export async function downloadObject(
       throw transferError(`Downloading ${item.key}`, error);
     }
     const expected = expectedContent(item.remote, response.info);
-    const digest = new DigestStream();
+    // One proof is enough: the MD5 the store reports, else the spotkit-sha256 stored with it.
+    const digest = new DigestStream(expected.md5 !== undefined ? "md5" : "sha256");
     const counter = new Transform({
       transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback) {
         options.onBytes?.(chunk.length);
@@ -127,8 +128,10 @@ function checkContent(item: DownloadItem, expected: ExpectedDownload, actual: Co
   let problem: string | undefined;
   if (actual.size !== expected.size) {
     problem = `${actual.size} bytes arrived, the store announced ${expected.size}`;
-  } else if (expected.md5 !== undefined && actual.md5 !== expected.md5) {
-    problem = `their MD5 is ${actual.md5}, the store announced ${expected.md5}`;
+  } else if (expected.md5 !== undefined) {
+    if (actual.md5 !== expected.md5) {
+      problem = `their MD5 is ${actual.md5}, the store announced ${expected.md5}`;
+    }
   } else if (expected.sha256 !== undefined && actual.sha256 !== expected.sha256) {
     problem = `their SHA-256 is ${actual.sha256}, the object's spotkit-sha256 is ${expected.sha256}`;
   }

@@ -205,6 +205,23 @@ describe("syncDown", () => {
     expect(await tree(folder())).toEqual([]);
   });
 
+  it("checks an object without MD5 (in parts) by its spotkit-sha256", async () => {
+    const store = new MemoryStore();
+    const sha256 = createHash("sha256").update("parts").digest("hex");
+    store.seed("site/good.bin", "parts", {
+      multipart: true,
+      metadata: { [sha256MetadataKey]: sha256 },
+    });
+    store.seed("site/bad.bin", "parts", {
+      multipart: true,
+      metadata: { [sha256MetadataKey]: "0".repeat(64) },
+    });
+    const error = await expectSyncError(sync(store), "E_SYNC_INTEGRITY");
+    expect(error.message).toContain("site/bad.bin");
+    expect(error.message).toContain("spotkit-sha256");
+    expect(await tree(target())).not.toContain("bad.bin");
+  });
+
   it("deletes and writes nothing when the listing fails", async () => {
     await writeFiles(folder(), { "out/local.txt": "local" });
     const store = new MemoryStore({ pageSize: 1 });

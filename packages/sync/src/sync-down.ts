@@ -213,7 +213,10 @@ async function hashCandidates(
     concurrency,
     async (item, itemSignal) => {
       const entry = localByPath.get(item.relativePath) as LocalEntry;
-      const digest = await digestFile(entry.path, { size: entry.size, signal: itemSignal });
+      // Only the hash the object can be compared by; both when its metadata is not known yet.
+      const { md5, metadata } = item.remote;
+      const hashes = md5 !== undefined ? "md5" : metadata === undefined ? "both" : "sha256";
+      const digest = await digestFile(entry.path, { size: entry.size, hashes, signal: itemSignal });
       entry.md5 = digest.md5;
       entry.sha256 = digest.sha256;
     },
