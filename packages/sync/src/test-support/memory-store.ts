@@ -85,15 +85,15 @@ export class MemoryStore implements ObjectStore {
   /** Awaited for each chunk of a put body: a test pauses uploads with it. */
   onPutChunk: ((key: string, bytesSoFar: number) => Promise<void> | void) | undefined;
   private runningPuts = 0;
-
-  /** Puts that have not settled yet. */
-  get putsInFlight(): number {
-    return this.runningPuts;
-  }
   private readonly options: MemoryStoreOptions;
 
   constructor(options: MemoryStoreOptions = {}) {
     this.options = options;
+  }
+
+  /** Puts that have not settled yet. */
+  get putsInFlight(): number {
+    return this.runningPuts;
   }
 
   /** Stores an object directly, counting no request: the state a test starts from. */
