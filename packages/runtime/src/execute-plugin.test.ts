@@ -1,11 +1,12 @@
-import { mkdtemp, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
 import { echoPlugin, echoRuns } from "./__fixtures__/echo-plugin.js";
+import { useTemporaryFolder } from "./test-support/temporary-folder.js";
 import { runPluginInProcess } from "./testing/run-plugin-in-process.js";
 
 const secret = "s3cr3t-Token/with+chars";
+const temporaryFolder = useTemporaryFolder("spotkit-env-file-");
 
 beforeEach(() => {
   echoRuns.length = 0;
@@ -146,7 +147,7 @@ describe("executePlugin", () => {
   });
 
   it("loads env_file underneath the environment", async () => {
-    const folder = await mkdtemp(join(tmpdir(), "spotkit-env-file-"));
+    const folder = temporaryFolder();
     const file = join(folder, "ci.env");
     await writeFile(file, 'PLUGIN_COUNT=4\nPLUGIN_TAGS="x,y"\nPLUGIN_MODE=exec\n');
     const result = await runPluginInProcess(echoPlugin, {

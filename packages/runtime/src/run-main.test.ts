@@ -1,8 +1,8 @@
 import type { ChildProcess } from "node:child_process";
-import { mkdtemp, readFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { useTemporaryFolder } from "./test-support/temporary-folder.js";
 import { runPluginEntry } from "./testing/run-plugin-entry.js";
 
 const fixture = new URL("./__fixtures__/sleepy-plugin.mjs", import.meta.url).pathname;
@@ -24,9 +24,11 @@ async function waitFor(condition: () => boolean, timeout: number): Promise<void>
   }
 }
 
+const temporaryFolder = useTemporaryFolder("spotkit-sigterm-");
+
 describe("runMain in a real process", () => {
   it("on SIGTERM aborts the child, runs cleanup and exits 143 quickly", async () => {
-    const marker = join(await mkdtemp(join(tmpdir(), "spotkit-sigterm-")), "marker");
+    const marker = join(temporaryFolder(), "marker");
     let child: ChildProcess | undefined;
     let seen = "";
     const started = Date.now();
@@ -58,7 +60,7 @@ describe("runMain in a real process", () => {
   });
 
   it("exits within 10 s of SIGTERM even when the plugin ignores cancellation", async () => {
-    const marker = join(await mkdtemp(join(tmpdir(), "spotkit-sigterm-")), "marker");
+    const marker = join(temporaryFolder(), "marker");
     let signalledAt = 0;
     const result = await runPluginEntry(fixture, {
       settings: { marker, stubborn: true },

@@ -1,8 +1,8 @@
-import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { definePlugin, setting, z } from "@spotkit/runtime";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { generatePluginDocs } from "./plugin-docs.js";
 
 const plugin = definePlugin({
@@ -20,8 +20,14 @@ const plugin = definePlugin({
   run: async () => {},
 });
 
+const roots: string[] = [];
+afterEach(async () => {
+  for (const root of roots.splice(0)) await rm(root, { recursive: true, force: true });
+});
+
 async function makeRoot(readme: string): Promise<string> {
   const root = await mkdtemp(join(tmpdir(), "spotkit-docs-"));
+  roots.push(root);
   await mkdir(join(root, "plugins", "demo"), { recursive: true });
   await writeFile(join(root, "plugins", "demo", "README.md"), readme);
   return root;
