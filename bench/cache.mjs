@@ -35,6 +35,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { startFaultProxy, startRadosgw } from "../packages/test-peers/dist/index.js";
 import { makeCacheTree, parseBytes } from "./make-cache-tree.mjs";
+import { median } from "./median.mjs";
 
 const { values: options } = parseArgs({
   options: {
@@ -430,12 +431,6 @@ async function listTree(root) {
   };
   await walk(".");
   return entries;
-}
-
-function median(values) {
-  const sorted = [...values].sort((left, right) => left - right);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
 function summarize(runs) {

@@ -20,6 +20,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { makeCacheTree, parseBytes } from "./make-cache-tree.mjs";
+import { median } from "./median.mjs";
 
 const { values: options } = parseArgs({
   options: {
@@ -134,11 +135,6 @@ async function measure(command, args) {
 }
 
 function summarize(list) {
-  const median = (values) => {
-    const sorted = [...values].sort((left, right) => left - right);
-    const middle = Math.floor(sorted.length / 2);
-    return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-  };
   return {
     seconds: median(list.map((run) => run.seconds)),
     cpuSeconds: median(list.map((run) => run.cpuSeconds)),

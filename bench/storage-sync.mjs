@@ -17,6 +17,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { parseArgs } from "node:util";
 import { startFaultProxy, startRadosgw } from "../packages/test-peers/dist/index.js";
+import { median } from "./median.mjs";
 
 const { values: options } = parseArgs({
   options: { rounds: { type: "string", default: "3" }, only: { type: "string", default: "a,b,c" } },
@@ -186,12 +187,6 @@ async function writeFiles(folder, count, size) {
 function fileName(index) {
   // Spread over 100 folders, as a real site or build output is.
   return join(String(index % 100).padStart(2, "0"), `file-${index}.bin`);
-}
-
-function median(values) {
-  const sorted = [...values].sort((left, right) => left - right);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
 function printResults() {
