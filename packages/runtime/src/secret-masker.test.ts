@@ -236,11 +236,13 @@ describe("createMaskingWriter", () => {
   });
 
   it("never outputs a single-line secret, whatever the chunking", () => {
+    // `\r` ends a line for the writer as `\n` does, so a secret with either is a multi-line one,
+    // masked line by line (and a line shorter than 2 characters, as in "\r\0", cannot be).
     fc.assert(
       fc.property(
         fc
           .string({ unit: "binary", minLength: 2, maxLength: 20 })
-          .filter((secret) => !secret.includes("*") && !secret.includes("\n")),
+          .filter((secret) => !secret.includes("*") && !/[\r\n]/.test(secret)),
         fc.array(fc.string({ unit: "binary", maxLength: 40 }), { minLength: 1, maxLength: 4 }),
         fc.array(fc.nat(), { maxLength: 8 }),
         (secret, pieces, cuts) => {
