@@ -87,7 +87,12 @@ const droneKey = fc.constantFrom(
  */
 function asWoodpeckerWritesIt(settings: Record<string, unknown>): Record<string, unknown> {
   const { ratio } = settings;
-  if (typeof ratio !== "number" || !Number.isInteger(ratio) || ratio < 2 ** 63 || ratio >= 2 ** 64) {
+  if (
+    typeof ratio !== "number" ||
+    !Number.isInteger(ratio) ||
+    ratio < 2 ** 63 ||
+    ratio >= 2 ** 64
+  ) {
     return settings;
   }
   return { ...settings, ratio: goFloat(ratio) };
