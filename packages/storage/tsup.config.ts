@@ -9,6 +9,8 @@ export default defineConfig({
     azure: "src/azure-blob-store.ts",
     gcs: "src/gcs-store.ts",
     filesystem: "src/filesystem-store.ts",
+    // The chunk pool, SDK-free, for code that reads bodies for any store (the sync engine).
+    chunks: "src/chunk-pool.ts",
   },
   splitting: true,
   format: ["esm"],

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { pipeline, type Readable, Transform, type TransformCallback } from "node:stream";
+import { pipeReturningChunks } from "./pipe-returning-chunks.js";
 import { checkMd5, sizeMismatch } from "./s3-write-checks.js";
 
 /** What a body sent in one request must be. */
@@ -17,8 +18,10 @@ export interface ExpectedBody {
  * A request with a Content-Length is complete once its last byte is sent, and the server then
  * stores what it got. Holding that byte back means that a body that turns out wrong — another
  * size, another MD5, a source that failed or was destroyed — never completes its request: the
- * server stores nothing, whether or not it checks `Content-MD5` itself. Holds one chunk (64 KiB
- * for a file) at most.
+ * server stores nothing, whether or not it checks `Content-MD5` itself. Holds one chunk at most.
+ *
+ * Piped into a request (as the SDK does), it gives each chunk back to its `ChunkPool` once the
+ * request has written it (see {@link pipeReturningChunks}).
  *
  * @param onBytes called with the total of bytes passed on so far.
  */
@@ -30,7 +33,7 @@ export function createCheckedBody(
   const hash = expected.md5 === undefined ? undefined : createHash("md5");
   let bytes = 0;
   let held: Buffer | undefined;
-  const check = new Transform({
+  const check = new ChunkReturningTransform({
     transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback) {
       bytes += chunk.length;
       if (bytes > expected.size) {
@@ -61,4 +64,14 @@ export function createCheckedBody(
   // The callback only keeps a failed pipeline from being unhandled: the reader of `check` sees
   // the same error through it.
   return pipeline(source, check, () => {});
+}
+
+/** A Transform whose `pipe` gives each chunk back to its pool once the destination wrote it. */
+class ChunkReturningTransform extends Transform {
+  override pipe<Destination extends NodeJS.WritableStream>(
+    destination: Destination,
+    options?: { end?: boolean },
+  ): Destination {
+    return pipeReturningChunks(this, destination, options);
+  }
 }

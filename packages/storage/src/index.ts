@@ -7,6 +7,12 @@
  * there, and only types from here, bundles and starts with that one SDK alone.
  */
 export { type AzureBlobStoreConfig, createAzureBlobStore } from "./azure-blob-store.js";
+export {
+  type ChunkPool,
+  type ChunkPoolOptions,
+  createChunkPool,
+  returnChunk,
+} from "./chunk-pool.js";
 export { createObjectStore, type ObjectStoreConfig } from "./create-object-store.js";
 export { createFilesystemStore, type FilesystemStoreConfig } from "./filesystem-store.js";
 export { createGcsStore, type GcsStoreConfig } from "./gcs-store.js";

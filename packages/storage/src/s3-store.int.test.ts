@@ -15,6 +15,7 @@ import {
   startFaultProxy,
   startS3Peer,
 } from "../../test-peers/src/index.js";
+import { type ChunkPool, createChunkPool } from "./chunk-pool.js";
 import type { ObjectStore } from "./object-store.js";
 import {
   chunked,
@@ -156,6 +157,28 @@ describe("createS3Store", () => {
       "E_STORAGE_INTEGRITY",
     );
     expect(await store.head("single/short.bin")).toBeUndefined();
+  });
+
+  it("gives the chunks of a streamed PutObject back to their pool once sent", {
+    timeout: 120_000,
+  }, async () => {
+    const store = createS3Store(storeConfig(peer, { prefix: newPrefix() }));
+    const content = randomBytes(12 * mebibyte);
+    const pool = createChunkPool({ chunkSize: 64 * 1024, firstChunkSize: 64 * 1024 });
+    const body = pooledBody(content, pool);
+    const result = await store.put("single/pooled.bin", body.stream, {
+      size: content.byteLength,
+      md5: md5(content),
+      openBody: () => pooledBody(content, pool).stream,
+      multipartThreshold: 16 * mebibyte,
+    });
+    expect(result.etag).toBe(md5(content));
+    // 192 chunks went through a few buffers, each written before it was used again.
+    expect(body.buffersUsed()).toBeLessThan(24);
+    expect(pool.idle).toBeGreaterThan(0);
+    expect(sha256(await readAll((await store.get("single/pooled.bin")).body))).toBe(
+      sha256(content),
+    );
   });
 
   it("refuses a streamed single PutObject whose Content-MD5 does not match", {
@@ -692,6 +715,25 @@ describe("createS3Store", () => {
       }
     });
 
+    it("gives the chunks of a streamed PutObject back only once TLS has sent them", {
+      timeout: 60_000,
+    }, async () => {
+      const store = createS3Store(
+        storeConfig(peer, { endpoint: httpsEndpoint, skipVerify: true, prefix: newPrefix() }),
+      );
+      const content = randomBytes(6 * mebibyte);
+      const pool = createChunkPool({ chunkSize: 64 * 1024, firstChunkSize: 64 * 1024 });
+      const body = pooledBody(content, pool);
+      const result = await store.put("tls/pooled.bin", body.stream, {
+        size: content.byteLength,
+        md5: md5(content),
+        openBody: () => pooledBody(content, pool).stream,
+        multipartThreshold: 16 * mebibyte,
+      });
+      expect(result.etag).toBe(md5(content));
+      expect(body.buffersUsed()).toBeLessThan(24);
+    });
+
     it("reports an unreadable CA bundle", () => {
       expect(() =>
         createS3Store(
@@ -759,4 +801,28 @@ async function createCertificate(folder: string): Promise<{ key: string; certifi
     key: await readFile(path("server.key"), "utf8"),
     certificate: await readFile(path("server.pem"), "utf8"),
   };
+}
+
+/**
+ * A body that copies `content` into `pool`'s buffers chunk by chunk, as a file read is, reading
+ * ahead so that buffers are taken while earlier chunks are still on their way.
+ */
+function pooledBody(content: Buffer, pool: ChunkPool) {
+  const buffers = new Set<ArrayBufferLike>();
+  let offset = 0;
+  const stream = new Readable({
+    highWaterMark: 512 * 1024,
+    read() {
+      if (offset === content.byteLength) {
+        this.push(null);
+        return;
+      }
+      const buffer = pool.take();
+      buffers.add(buffer.buffer);
+      const length = content.copy(buffer, 0, offset, offset + buffer.length);
+      offset += length;
+      this.push(pool.lend(buffer, length));
+    },
+  });
+  return { stream, buffersUsed: () => buffers.size };
 }
