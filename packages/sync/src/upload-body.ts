@@ -1,5 +1,7 @@
-import { createReadStream, stat } from "node:fs";
+import { stat } from "node:fs";
 import { pipeline, type Readable, Transform, type TransformCallback } from "node:stream";
+import { createChunkPool } from "@spotkit/storage/chunks";
+import { createPooledFileStream } from "./pooled-file-stream.js";
 import { SyncError } from "./sync-error.js";
 
 /** What the file of an upload must be, as it was when it was hashed. */
@@ -19,13 +21,6 @@ export interface UploadBody {
 }
 
 /**
- * Bytes read from the file at once. Larger reads than the 64 KiB default cost less CPU per byte,
- * but every chunk is garbage once sent, and V8 collects it only after some 64 MiB of it piled up:
- * at 128 KiB, 16 uploads of large files at once stay under 200 MB of memory.
- */
-const readSize = 128 * 1024;
-
-/**
  * Streams a file (the local file, or its compressed copy) as an upload body that fails as soon as
  * it holds more bytes than `expected.size`, and at its end (before its last bytes reach the store)
  * when it holds fewer, or when its `mtime` or `ctime` moved since it was hashed.
@@ -34,6 +29,11 @@ const readSize = 128 * 1024;
  * write moves `ctime`, which nobody can set back; and where the digest has an MD5 the upload hands
  * it to the store, which checks it (the `ObjectStore` contract; S3 through `Content-MD5`). So no
  * object ends up holding bytes that its MD5 or `spotkit-sha256` does not describe.
+ *
+ * The file is read into a few buffers of 256 KiB that come back once the store has written them (an
+ * S3 PutObject does; see `ChunkPool`), and into fresh 128 KiB chunks for a store that keeps them:
+ * each chunk is garbage once sent, and V8 collects it only after some 64 MiB of it piled up, so
+ * 16 uploads of large files at once stay under 200 MB of memory.
  *
  * @param onBytes called with the size of each chunk as it is read, for progress.
  */
@@ -85,6 +85,6 @@ export function createUploadBody(
   });
   // The store reads `verifier`; the callback only keeps a failed pipeline from being unhandled,
   // since the store sees the same error through the stream it reads.
-  const body = pipeline(createReadStream(path, { highWaterMark: readSize }), verifier, () => {});
+  const body = pipeline(createPooledFileStream(path, createChunkPool()), verifier, () => {});
   return { body, changed: () => changed };
 }
