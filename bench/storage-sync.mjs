@@ -5,14 +5,17 @@
 //
 // Contenders run alternately (A B A B …) for several rounds; the medians and their ratios are
 // printed, with the requests each run sent (counted by a pass-through proxy in front of the
-// gateway) and each run's peak RSS and CPU time, user + system (GNU time). Run it with Node 24 after `pnpm build`:
+// gateway), each run's peak RSS and CPU time, user + system (GNU time), and the CPU time the Ceph
+// daemons (gateway, OSD, monitor) spent serving it: both share this machine's cores, so a client
+// whose requests cost the server more is slower even at equal client CPU. Run it with Node 24
+// after `pnpm build`:
 //
 //   pnpm build && pnpm exec node bench/storage-sync.mjs [--rounds 3] [--only a,b,c]
 //
 // Needs radosgw, ceph-mon, ceph-osd, rclone and GNU time (apt-get install radosgw ceph-mon ceph-osd rclone time).
 import { spawn } from "node:child_process";
 import { randomBytes, randomFillSync } from "node:crypto";
-import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { parseArgs } from "node:util";
@@ -130,18 +133,35 @@ function runRclone(args) {
   );
 }
 
-/** Wall time, proxy requests and peak RSS of one command. */
+/** Wall time, proxy requests, peak RSS and CPU time (the command's and the server's) of one command. */
 async function measure(command) {
   proxy.resetStats();
+  const serverCpuBefore = await serverCpuSeconds();
   const started = performance.now();
   const { peakRssKilobytes, cpuSeconds } = await command();
   const seconds = (performance.now() - started) / 1000;
   return {
     seconds,
     cpuSeconds,
+    serverCpuSeconds: (await serverCpuSeconds()) - serverCpuBefore,
     requests: proxy.stats.requests,
     peakRssMegabytes: peakRssKilobytes / 1024,
   };
+}
+
+/** User + system CPU seconds of the Ceph daemons started with this cluster's ceph.conf. */
+async function serverCpuSeconds() {
+  const clockTicksPerSecond = 100; // USER_HZ, 100 on every Linux this runs on
+  let ticks = 0;
+  for (const pid of (await readdir("/proc")).filter((name) => /^\d+$/.test(name))) {
+    const commandLine = await readFile(`/proc/${pid}/cmdline`, "utf8").catch(() => "");
+    if (!commandLine.includes(gateway.directory)) continue;
+    const stat = await readFile(`/proc/${pid}/stat`, "utf8").catch(() => "");
+    // Fields after the command name in parentheses; utime and stime are fields 14 and 15.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    ticks += Number(fields[11] ?? 0) + Number(fields[12] ?? 0);
+  }
+  return ticks / clockTicksPerSecond;
 }
 
 async function run(command, args, extraEnvironment, { inheritEnvironment = true } = {}) {
@@ -192,14 +212,16 @@ function fileName(index) {
 function printResults() {
   const lines = [`\nrounds: ${rounds} (alternating order), medians; ratio = spotkit / baseline\n`];
   lines.push(
-    "| scenario | spotkit s | baseline | baseline s | time ratio | spotkit requests | baseline requests | request ratio | spotkit peak RSS MB | baseline peak RSS MB | spotkit CPU s | baseline CPU s |",
+    "| scenario | spotkit s | baseline | baseline s | time ratio | spotkit requests | baseline requests | request ratio | spotkit peak RSS MB | baseline peak RSS MB | spotkit CPU s | baseline CPU s | server CPU s (spotkit) | server CPU s (baseline) |",
   );
-  lines.push("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+  lines.push(
+    "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+  );
   for (const { name, baseline, runs } of results) {
     const ours = summarize(runs.spotkit);
     const theirs = summarize(runs[baseline]);
     lines.push(
-      `| ${name} | ${ours.seconds.toFixed(2)} | ${baseline} | ${theirs.seconds.toFixed(2)} | ${(ours.seconds / theirs.seconds).toFixed(2)}× | ${ours.requests} | ${theirs.requests} | ${(ours.requests / theirs.requests).toFixed(2)}× | ${ours.peakRssMegabytes.toFixed(0)} | ${theirs.peakRssMegabytes.toFixed(0)} | ${ours.cpuSeconds.toFixed(1)} | ${theirs.cpuSeconds.toFixed(1)} |`,
+      `| ${name} | ${ours.seconds.toFixed(2)} | ${baseline} | ${theirs.seconds.toFixed(2)} | ${(ours.seconds / theirs.seconds).toFixed(2)}× | ${ours.requests} | ${theirs.requests} | ${(ours.requests / theirs.requests).toFixed(2)}× | ${ours.peakRssMegabytes.toFixed(0)} | ${theirs.peakRssMegabytes.toFixed(0)} | ${ours.cpuSeconds.toFixed(1)} | ${theirs.cpuSeconds.toFixed(1)} | ${ours.serverCpuSeconds.toFixed(1)} | ${theirs.serverCpuSeconds.toFixed(1)} |`,
     );
   }
   process.stdout.write(`${lines.join("\n")}\n`);
@@ -211,5 +233,6 @@ function summarize(runs) {
     requests: median(runs.map((run) => run.requests)),
     peakRssMegabytes: median(runs.map((run) => run.peakRssMegabytes)),
     cpuSeconds: median(runs.map((run) => run.cpuSeconds)),
+    serverCpuSeconds: median(runs.map((run) => run.serverCpuSeconds)),
   };
 }

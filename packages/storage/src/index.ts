@@ -4,7 +4,8 @@
  *
  * This entry loads every adapter and its SDK. Each adapter also has an entry of its own
  * (`@spotkit/storage/s3`, `/azure`, `/gcs`, `/filesystem`): a plugin that imports its store from
- * there, and only types from here, bundles and starts with that one SDK alone.
+ * there, and only types from here, bundles and starts with that one SDK alone. The chunk pool
+ * for upload bodies has one too (`@spotkit/storage/chunks`), without any SDK.
  */
 export { type AzureBlobStoreConfig, createAzureBlobStore } from "./azure-blob-store.js";
 export {
