@@ -3,12 +3,21 @@ import { Agent as HttpAgent } from "node:http";
 import { Agent as HttpsAgent } from "node:https";
 import { getCACertificates } from "node:tls";
 import { S3Client } from "@aws-sdk/client-s3";
-import { resolveS3Credentials, type S3CredentialSettings } from "./s3-credentials.js";
+import {
+  type ResolvedS3Credentials,
+  resolveS3Credentials,
+  type S3CredentialSettings,
+} from "./s3-credentials.js";
 import { describeS3Endpoint } from "./s3-errors.js";
 import { StorageError } from "./storage-error.js";
 
 /** The settings {@link createS3Client} reads (a subset of `S3StoreConfig`). */
 export interface S3ClientSettings extends S3CredentialSettings {
+  /**
+   * Credentials already resolved from these settings (see `resolveS3Credentials`), to share them
+   * with another client, which then fetches none of its own; unset: resolved here.
+   */
+  resolvedCredentials?: ResolvedS3Credentials;
   region?: string;
   endpoint?: string;
   forcePathStyle?: boolean;
@@ -88,7 +97,8 @@ export function createS3Client(settings: S3ClientSettings): S3ClientSetup {
   const endpointLabel = describeS3Endpoint(endpoint, region);
   const protocol =
     endpoint === undefined ? "https:" : parseEndpointProtocol(endpoint, endpointLabel);
-  const { credentials, secrets } = resolveS3Credentials(settings, { env, region });
+  const { credentials, secrets } =
+    settings.resolvedCredentials ?? resolveS3Credentials(settings, { env, region });
   const checksumMode =
     settings.checksumMode ?? (endpoint === undefined ? "when_supported" : "when_required");
   const checksum = checksumMode === "when_required" ? "WHEN_REQUIRED" : "WHEN_SUPPORTED";

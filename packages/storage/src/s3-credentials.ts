@@ -5,6 +5,7 @@ import {
   fromTemporaryCredentials,
   fromTokenFile,
 } from "@aws-sdk/credential-providers";
+import { shareCredentials } from "./share-credentials.js";
 import { StorageError } from "./storage-error.js";
 
 /** The credential fields of an S3 store's configuration (see `S3StoreConfig`). */
@@ -50,10 +51,25 @@ export interface ResolvedS3Credentials {
  * 5. The SDK's default chain (`fromNodeProviderChain`: environment, SSO, web identity, shared
  *    files, ECS and EC2 metadata). This step reads `process.env` itself, as the SDK documents.
  *
+ * A provider (every choice but static keys) is shared (see {@link shareCredentials}): clients
+ * given the same result fetch the credentials once, not once each.
+ *
  * @throws {StorageError} `E_STORAGE_AUTH` when the settings are incomplete (a key without its
  * secret, a token file without a role).
  */
 export function resolveS3Credentials(
+  settings: S3CredentialSettings,
+  options: { env: Record<string, string | undefined>; region: string },
+): ResolvedS3Credentials {
+  const resolved = chooseCredentials(settings, options);
+  return typeof resolved.credentials === "function"
+    ? { ...resolved, credentials: shareCredentials(resolved.credentials) }
+    : resolved;
+}
+
+// --- internal ---
+
+function chooseCredentials(
   settings: S3CredentialSettings,
   options: { env: Record<string, string | undefined>; region: string },
 ): ResolvedS3Credentials {
@@ -99,8 +115,6 @@ export function resolveS3Credentials(
   }
   return { ...base, secrets };
 }
-
-// --- internal ---
 
 function hasExplicitCredentials(settings: S3CredentialSettings): boolean {
   return Boolean(

@@ -32,6 +32,7 @@ import type {
   PutResult,
 } from "./object-store.js";
 import { createS3Client } from "./s3-client.js";
+import type { ResolvedS3Credentials } from "./s3-credentials.js";
 import { createS3Direct } from "./s3-direct.js";
 import { isRetryableS3Error, type S3ErrorContext, toS3StorageError } from "./s3-errors.js";
 import { putS3Object } from "./s3-put-object.js";
@@ -83,6 +84,11 @@ export interface S3StoreConfig {
   externalId?: string;
   /** A file holding an OIDC token to exchange for the role's credentials. */
   webIdentityTokenFile?: string;
+  /**
+   * The credentials of the fields above, already resolved with `resolveS3Credentials`: pass the
+   * same result to another client (CloudFront) and the two fetch them once. @default resolved here
+   */
+  resolvedCredentials?: ResolvedS3Credentials;
   /**
    * When the SDK adds checksums to requests and checks them on responses. S3-compatible servers
    * often reject the SDK's default trailing checksums (radosgw: `MissingContentLength`).

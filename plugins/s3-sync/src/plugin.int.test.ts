@@ -551,6 +551,39 @@ describe("CloudFront invalidation (moto_server as CloudFront, a local fake of AW
     expect(await keysUnder("nodist/")).toHaveLength(5);
   });
 
+  it("assumes assume_role once for the sync and the invalidation together", async () => {
+    // moto serves S3, STS and CloudFront here (radosgw has no STS); every STS request goes
+    // through the proxy, which counts them.
+    const sts = await startFaultProxy({ target: cloudFront.endpoint });
+    try {
+      await createS3TestClient(cloudFront).createBucket("spotkit-assumed");
+      const cwd = await workspace(tree);
+      const result = await run(
+        cwd,
+        {
+          endpoint: cloudFront.endpoint,
+          bucket: "spotkit-assumed",
+          source: "public",
+          target: "assumed",
+          assume_role: "arn:aws:iam::123456789012:role/deploy",
+          cloudfront_distribution: distribution,
+        },
+        {
+          secrets: {
+            s3_access_key: cloudFront.accessKeyId,
+            s3_secret_key: cloudFront.secretAccessKey,
+          },
+          env: { ...cloudFrontEnv(), AWS_ENDPOINT_URL_STS: sts.endpoint },
+        },
+      );
+      expect(result.exitCode, result.output).toBe(0);
+      expect(result.stderr).toContain(`of the CloudFront distribution ${distribution}`);
+      expect(sts.stats.requests).toBe(1);
+    } finally {
+      await sts.stop();
+    }
+  });
+
   it("refuses cloudfront_distribution with download, before any request", async () => {
     const cwd = await workspace();
     const result = await run(

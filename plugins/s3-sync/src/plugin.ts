@@ -40,7 +40,12 @@ export const plugin = definePlugin({
     });
     for (const warning of config.warnings) logger.warn(warning);
 
-    const store = createS3Store(config.store);
+    // Resolved once, for the store and for CloudFront: an assumed role is then assumed once.
+    const credentials = resolveS3Credentials(config.store, {
+      env: context.env,
+      region: values.region,
+    });
+    const store = createS3Store({ ...config.store, resolvedCredentials: credentials });
     const endpoint = config.store.endpoint ?? `AWS (${values.region})`;
     logger.debug(`credentials: ${describeCredentials(values)}`);
     logger.debug(
@@ -73,10 +78,7 @@ export const plugin = definePlugin({
       const invalidation = await invalidateCloudFront({
         distributionId: distribution,
         path,
-        credentials: resolveS3Credentials(config.store, {
-          env: context.env,
-          region: values.region,
-        }).credentials,
+        credentials: credentials.credentials,
         endpoint: context.env.AWS_ENDPOINT_URL_CLOUDFRONT || undefined,
         maxAttempts: config.store.maxAttempts,
         signal,
